@@ -1,0 +1,212 @@
+// Progressive enhancement of the help-center forms (see forms/src/render.rs).
+// Without this script the forms post normally and the server answers with a page.
+(function () {
+  'use strict';
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  function isoDate(d) {
+    var m = String(d.getMonth() + 1).padStart(2, '0');
+    return d.getFullYear() + '-' + m + '-' + String(d.getDate()).padStart(2, '0');
+  }
+
+  function fullMatch(pattern, value) {
+    var re;
+    try { re = new RegExp('^(?:' + pattern + ')$', 'v'); } catch (e) { re = new RegExp('^(?:' + pattern + ')$', 'u'); }
+    return re.test(value);
+  }
+
+  function fieldBox(control) { return control.closest('.campo'); }
+
+  function showError(control, message) {
+    var box = document.getElementById(control.id + '-error');
+    if (!box) return;
+    box.textContent = message || '';
+    box.hidden = !message;
+    if (message) control.setAttribute('aria-invalid', 'true');
+    else control.removeAttribute('aria-invalid');
+  }
+
+  // The same rules the HTML attributes state, with the field's own Spanish messages.
+  function problem(control) {
+    if (control.disabled || control.type === 'hidden') return '';
+    var missing = control.dataset.mensajeFalta, invalid = control.dataset.mensajeInvalido;
+    if (control.type === 'file') {
+      var file = control.files && control.files[0];
+      if (!file) return control.required ? missing : '';
+      if (file.size === 0) return 'El archivo está vacío. Adjunte el comprobante de nuevo.';
+      if (file.size > Number(control.dataset.bytesMaximos)) {
+        return 'El archivo pesa más de ' + Math.floor(Number(control.dataset.bytesMaximos) / 1048576) +
+          ' MB. Adjunte una imagen o un PDF más liviano.';
+      }
+      return control.validity.valid ? '' : invalid;
+    }
+    if (control.type === 'checkbox') return control.required && !control.checked ? missing : '';
+    var value = control.value.trim();
+    if (!value) return control.required || control.validity.valueMissing ? missing : '';
+    if (control.validity.badInput) return invalid;
+    var len = value.length;
+    if (control.maxLength > 0 && len > control.maxLength) return invalid;
+    if (control.minLength > 0 && len < control.minLength) return invalid;
+    var pattern = control.dataset.patron || control.getAttribute('pattern');
+    if (pattern && !fullMatch(pattern, control.tagName === 'TEXTAREA' ? value.replace(/\r\n/g, '\n') : value)) return invalid;
+    if (control.type === 'date' && ((control.max && value > control.max) || (control.min && value < control.min))) return invalid;
+    if (control.type === 'email' && control.validity.typeMismatch) return invalid;
+    return '';
+  }
+
+  function controls(form) {
+    return Array.prototype.filter.call(form.elements, function (c) {
+      return c.name && c.id && c.dataset.mensajeFalta !== undefined;
+    });
+  }
+
+  function updateConditions(form) {
+    form.querySelectorAll('.campo[data-si-campo]').forEach(function (box) {
+      var trigger = form.elements[box.dataset.siCampo];
+      var wanted = box.dataset.siValores.split(' ');
+      var current = trigger.type === 'checkbox' ? (trigger.checked ? trigger.value : '') : trigger.value;
+      var applies = wanted.indexOf(current) !== -1;
+      box.hidden = !applies;
+      box.querySelectorAll('input, select, textarea').forEach(function (c) {
+        c.disabled = !applies;
+        c.required = applies;
+        if (!applies) showError(c, '');
+      });
+    });
+  }
+
+  function setDateLimits(form) {
+    form.querySelectorAll('input[type=date][data-dias-maximos]').forEach(function (c) {
+      var today = new Date();
+      var oldest = new Date(today.getFullYear(), today.getMonth(), today.getDate() - Number(c.dataset.diasMaximos));
+      c.max = isoDate(today);
+      c.min = isoDate(oldest);
+    });
+  }
+
+  function showSummary(form, count) {
+    var summary = form.querySelector('.formulario-resumen');
+    summary.textContent = count === 1
+      ? 'Hay 1 campo por corregir. Revise el mensaje junto al campo.'
+      : 'Hay ' + count + ' campos por corregir. Revise los mensajes junto a cada campo.';
+    summary.hidden = false;
+  }
+
+  function showServerErrors(form, fields) {
+    var first = null, count = 0;
+    Object.keys(fields).forEach(function (name) {
+      var control = form.elements[name];
+      if (control && control.id) {
+        showError(control, fields[name]);
+        count++;
+        if (!first) first = control;
+      }
+    });
+    if (count) showSummary(form, count);
+    if (first) first.focus();
+  }
+
+  function showResult(form, html) {
+    var result = form.querySelector('.formulario-resultado');
+    result.innerHTML = '';
+    result.appendChild(html);
+    result.hidden = false;
+  }
+
+  function message(text) {
+    var p = document.createElement('p');
+    p.textContent = text;
+    return p;
+  }
+
+  function received(form, answer) {
+    var box = document.createDocumentFragment();
+    var title = document.createElement('p');
+    title.className = 'resultado-titulo';
+    title.textContent = answer.mensaje + ' Su número de ticket es ';
+    var number = document.createElement('strong');
+    number.className = 'numero-ticket';
+    number.textContent = answer.numero;
+    title.appendChild(number);
+    title.appendChild(document.createTextNode('.'));
+    box.appendChild(title);
+    box.appendChild(message('Guarde este número y el enlace: los necesitará para consultar el estado.'));
+    var link = document.createElement('a');
+    link.href = answer.enlace;
+    link.className = 'enlace-estado';
+    link.textContent = 'Consultar el estado del ticket ' + answer.numero;
+    var p = document.createElement('p');
+    p.appendChild(link);
+    box.appendChild(p);
+    form.querySelectorAll('.campo, .formulario-acciones, .formulario-nota').forEach(function (e) { e.hidden = true; });
+    showResult(form, box);
+    form.querySelector('.formulario-resultado').focus();
+  }
+
+  function enhance(form) {
+    var started = performance.now();
+    form.noValidate = true;
+    form.elements.idempotencia.value = newKey();
+    var button = form.querySelector('button[type=submit]');
+    setDateLimits(form);
+    updateConditions(form);
+    form.addEventListener('change', function (event) {
+      updateConditions(form);
+      if (event.target.id) showError(event.target, problem(event.target));
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      if (button.disabled) return; // a second click while the first is on its way
+      setDateLimits(form);
+      form.querySelector('.formulario-resumen').hidden = true;
+      var first = null, count = 0;
+      controls(form).forEach(function (c) {
+        var text = problem(c);
+        showError(c, text);
+        if (text) { count++; if (!first) first = c; }
+      });
+      if (first) { showSummary(form, count); first.focus(); return; }
+      form.elements.tiempo_de_llenado.value = String(Math.round(performance.now() - started));
+      button.disabled = true;
+      button.setAttribute('aria-busy', 'true');
+      var data = new FormData(form);
+      fetch(form.action, { method: 'POST', body: data, headers: { Accept: 'application/json' } })
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return { status: response.status, body: body };
+          });
+        })
+        .then(function (answer) {
+          if (answer.status === 201 || answer.status === 200) {
+            received(form, answer.body);
+            return;
+          }
+          button.disabled = false;
+          button.removeAttribute('aria-busy');
+          if (answer.status === 422 && answer.body.campos) {
+            showServerErrors(form, answer.body.campos);
+          } else {
+            showResult(form, message(answer.body.error ||
+              'No pudimos recibir el formulario. Inténtelo de nuevo en unos minutos.'));
+          }
+        })
+        .catch(function () {
+          button.disabled = false;
+          button.removeAttribute('aria-busy');
+          showResult(form, message('No hay conexión con el servidor. Revise su conexión e inténtelo de nuevo; ' +
+            'si lo reenvía, no se creará un ticket duplicado.'));
+        });
+    });
+  }
+
+  document.querySelectorAll('form[data-formulario]').forEach(enhance);
+})();

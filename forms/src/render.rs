@@ -1,0 +1,200 @@
+//! HTML for a form, from its definition in [`crate::spec`].
+//!
+//! Without JavaScript the form posts normally and the browser enforces the
+//! attributes. `assets/forms.js` adds inline Spanish messages, shows
+//! conditional fields only when they apply and checks the file size early.
+
+use crate::FormsConfig;
+use crate::spec::{CHECKED, Control, Field, FormId, Required, TextRules};
+use std::fmt::Write;
+
+/// The directive named a form that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("formulario desconocido «{0}»; los disponibles son: reporte-de-pago, ticket")]
+pub struct UnknownForm(pub String);
+
+/// Renders the form named `form_slug` (as written in the Markdown directive),
+/// posting to `api_url` (no trailing slash needed).
+pub fn render_form(form_slug: &str, config: &FormsConfig, api_url: &str) -> Result<String, UnknownForm> {
+    let form = FormId::from_slug(form_slug).ok_or_else(|| UnknownForm(form_slug.to_owned()))?;
+    Ok(render(form, config, api_url))
+}
+
+pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
+    let slug = form.slug();
+    let mut html = String::with_capacity(8 * 1024);
+    let _ = write!(
+        html,
+        r#"<form class="formulario" id="formulario-{slug}" method="post" action="{action}" enctype="multipart/form-data" data-formulario="{slug}" aria-labelledby="formulario-{slug}-titulo">
+<h2 id="formulario-{slug}-titulo">{title}</h2>
+<p class="formulario-nota">Los campos marcados con <span class="obligatorio" aria-hidden="true">*</span><span class="solo-lectores">asterisco</span> son obligatorios.</p>
+<div class="formulario-resumen" id="formulario-{slug}-resumen" role="alert" tabindex="-1" hidden></div>
+"#,
+        action = escape(&format!("{}/{}", api_url.trim_end_matches('/'), form.endpoint())),
+        title = escape(form.title()),
+    );
+    for field in form.fields(config) {
+        render_field(&mut html, slug, &field);
+    }
+    let _ = write!(
+        html,
+        r#"<div class="formulario-acciones"><button type="submit" class="boton boton-principal">{}</button></div>
+<div class="formulario-resultado" id="formulario-{slug}-resultado" role="status" aria-live="polite" hidden></div>
+</form>
+"#,
+        escape(form.submit_label())
+    );
+    html
+}
+
+fn render_field(html: &mut String, form: &str, field: &Field) {
+    let id = format!("{form}-{}", field.name.replace('_', "-"));
+    let help_id = format!("{id}-ayuda");
+    let error_id = format!("{id}-error");
+    let condition = match &field.required {
+        Required::WhenOneOf { field, values } => {
+            format!(r#" data-si-campo="{field}" data-si-valores="{}""#, escape(&values.join(" ")))
+        }
+        Required::WhenChecked { field } => format!(r#" data-si-campo="{field}" data-si-valores="{CHECKED}""#),
+        Required::Always | Required::Optional => String::new(),
+    };
+    // Conditional fields are shown and required by the script once they
+    // apply; without it they stay visible, optional for the browser, and the
+    // server enforces them.
+    let required = if field.required == Required::Always { " required" } else { "" };
+    let described = if field.help.is_some() { format!("{help_id} {error_id}") } else { error_id.clone() };
+    let common = format!(
+        r#"id="{id}" name="{name}" aria-describedby="{described}" data-mensaje-falta="{missing}" data-mensaje-invalido="{invalid}"{required}"#,
+        name = field.name,
+        missing = escape(field.missing),
+        invalid = escape(field.invalid),
+    );
+    let label = |html: &mut String| {
+        let mark = if field.required == Required::Always {
+            r#" <span class="obligatorio" aria-hidden="true">*</span>"#
+        } else {
+            ""
+        };
+        let _ = write!(html, r#"<label for="{id}">{}{mark}</label>"#, escape(field.label));
+    };
+    let help = |html: &mut String| {
+        if let Some(text) = &field.help {
+            let _ = write!(html, r#"<p class="ayuda" id="{help_id}">{}</p>"#, escape(text));
+        }
+    };
+    let error = format!(r#"<p class="error-campo" id="{error_id}" hidden></p>"#);
+
+    match &field.control {
+        Control::Hidden { pattern } => {
+            let _ = writeln!(
+                html,
+                r#"<input type="hidden" name="{}" value="" data-patron="{}">"#,
+                field.name,
+                escape(pattern)
+            );
+            return;
+        }
+        Control::Honeypot => {
+            let _ = writeln!(
+                html,
+                r#"<div class="trampa" aria-hidden="true"><label for="{id}">{}</label><input type="text" id="{id}" name="{}" tabindex="-1" autocomplete="off" value=""></div>"#,
+                escape(field.label),
+                field.name
+            );
+            return;
+        }
+        _ => {}
+    }
+
+    let _ = write!(html, r#"<div class="campo campo-{}" data-campo="{}"{condition}>"#, control_class(&field.control), field.name);
+    match &field.control {
+        Control::Checkbox => {
+            let _ = write!(html, r#"<input type="checkbox" value="{CHECKED}" {common}>"#);
+            label(html);
+            help(html);
+        }
+        other => {
+            label(html);
+            help(html);
+            render_control(html, other, &common);
+        }
+    }
+    html.push_str(&error);
+    html.push_str("</div>\n");
+}
+
+fn render_control(html: &mut String, control: &Control, common: &str) {
+    match control {
+        Control::Text(rules) => {
+            let _ = write!(
+                html,
+                r#"<input type="{}" {common}{} pattern="{}" autocomplete="{}">"#,
+                rules.input_type,
+                length_and_mode(rules),
+                escape(rules.pattern),
+                rules.autocomplete
+            );
+        }
+        Control::TextArea(rules) => {
+            // `pattern` is not valid on a textarea: the script applies `data-patron`.
+            let _ = write!(
+                html,
+                r#"<textarea {common}{} data-patron="{}" autocomplete="{}" rows="4"></textarea>"#,
+                length_and_mode(rules),
+                escape(rules.pattern),
+                rules.autocomplete
+            );
+        }
+        Control::Select(choices) => {
+            let _ = write!(html, r#"<select {common}><option value="">Elija una opción</option>"#);
+            for choice in choices {
+                let _ = write!(html, r#"<option value="{}">{}</option>"#, escape(&choice.value), escape(&choice.label));
+            }
+            html.push_str("</select>");
+        }
+        Control::Date { max_age_days } => {
+            // `min`/`max` depend on the reader's today, which a static page
+            // cannot know: the script sets them from `data-dias-maximos`.
+            let _ = write!(html, r#"<input type="date" {common} data-dias-maximos="{max_age_days}">"#);
+        }
+        Control::File { accept, max_bytes } => {
+            let _ = write!(html, r#"<input type="file" {common} accept="{accept}" data-bytes-maximos="{max_bytes}">"#);
+        }
+        Control::Checkbox | Control::Honeypot | Control::Hidden { .. } => {}
+    }
+}
+
+fn length_and_mode(rules: &TextRules) -> String {
+    let mut attrs = format!(r#" maxlength="{}""#, rules.max_length);
+    if let Some(min) = rules.min_length {
+        let _ = write!(attrs, r#" minlength="{min}""#);
+    }
+    if let Some(mode) = rules.inputmode {
+        let _ = write!(attrs, r#" inputmode="{mode}""#);
+    }
+    attrs
+}
+
+fn control_class(control: &Control) -> &'static str {
+    match control {
+        Control::Checkbox => "casilla",
+        Control::File { .. } => "archivo",
+        _ => "texto",
+    }
+}
+
+/// Escapes text for HTML content and double-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
