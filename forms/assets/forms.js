@@ -24,7 +24,34 @@
     return re.test(value);
   }
 
-  function fieldBox(control) { return control.closest('.campo'); }
+  // "1.234,56", "1234,56" and "1234.56" are the same amount (see forms/src/amount.rs).
+  function parseAmount(text) {
+    var grouped = /^[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?$/.test(text);
+    return Number(grouped ? text.replace(/\./g, '').replace(',', '.') : text.replace(',', '.'));
+  }
+
+  // Recognises receipts by their first bytes, like the server (forms/src/receipt.rs).
+  function sniff(bytes) {
+    function at(offset, text) {
+      for (var i = 0; i < text.length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;
+      return true;
+    }
+    if (at(0, '\x89PNG\r\n\x1a\n')) return 'png';
+    if (at(0, '\xff\xd8\xff')) return 'jpeg';
+    if (at(0, 'RIFF') && at(8, 'WEBP')) return 'webp';
+    if (at(0, '%PDF-')) return 'pdf';
+    return '';
+  }
+
+  function checkFileType(control) {
+    var file = control.files && control.files[0];
+    delete control.dataset.tipo;
+    if (!file || !file.slice) return Promise.resolve();
+    control.pendingType = file.slice(0, 12).arrayBuffer().then(function (buffer) {
+      control.dataset.tipo = sniff(new Uint8Array(buffer));
+    });
+    return control.pendingType;
+  }
 
   function showError(control, message) {
     var box = document.getElementById(control.id + '-error');
@@ -47,7 +74,8 @@
         return 'El archivo pesa más de ' + Math.floor(Number(control.dataset.bytesMaximos) / 1048576) +
           ' MB. Adjunte una imagen o un PDF más liviano.';
       }
-      return control.validity.valid ? '' : invalid;
+      if (control.dataset.tipo === '') return 'El archivo no es una imagen PNG, JPEG o WebP ni un PDF.';
+      return '';
     }
     if (control.type === 'checkbox') return control.required && !control.checked ? missing : '';
     var value = control.value.trim();
@@ -60,6 +88,9 @@
     if (pattern && !fullMatch(pattern, control.tagName === 'TEXTAREA' ? value.replace(/\r\n/g, '\n') : value)) return invalid;
     if (control.type === 'date' && ((control.max && value > control.max) || (control.min && value < control.min))) return invalid;
     if (control.type === 'email' && control.validity.typeMismatch) return invalid;
+    if (control.dataset.montoMaximo && parseAmount(value) > Number(control.dataset.montoMaximo)) {
+      return 'El monto no puede superar ' + Number(control.dataset.montoMaximo).toLocaleString('es-ES', { minimumFractionDigits: 2 }) + '.';
+    }
     return '';
   }
 
@@ -160,12 +191,22 @@
     setDateLimits(form);
     updateConditions(form);
     form.addEventListener('change', function (event) {
+      var control = event.target;
       updateConditions(form);
-      if (event.target.id) showError(event.target, problem(event.target));
+      var checked = control.type === 'file' ? checkFileType(control) : Promise.resolve();
+      checked.then(function () { if (control.id) showError(control, problem(control)); });
     });
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       if (button.disabled) return; // a second click while the first is on its way
+      button.disabled = true;
+      var pending = Array.prototype.map.call(form.querySelectorAll('input[type=file]'), function (c) {
+        return c.pendingType || Promise.resolve();
+      });
+      Promise.all(pending).then(function () { button.disabled = false; submit(); });
+    });
+
+    function submit() {
       setDateLimits(form);
       form.querySelector('.formulario-resumen').hidden = true;
       var first = null, count = 0;
@@ -205,7 +246,7 @@
           showResult(form, message('No hay conexión con el servidor. Revise su conexión e inténtelo de nuevo; ' +
             'si lo reenvía, no se creará un ticket duplicado.'));
         });
-    });
+    }
   }
 
   document.querySelectorAll('form[data-formulario]').forEach(enhance);

@@ -10,12 +10,16 @@ pub struct Amount {
 }
 
 /// Spanish grouping: thousands dots, optional decimal comma ("1.234,56", "1.234").
-const GROUPED: &str = r"[0-9]{1,3}(\.[0-9]{3})+(,[0-9]{1,2})?";
-/// Plain digits with one optional separator and at most two decimals ("1234,56", "1234.56").
-const PLAIN: &str = r"[0-9]{1,12}([.,][0-9]{1,2})?";
-/// The HTML `pattern` of the amount field: either form. "1.234" is therefore
-/// one thousand two hundred thirty-four, never one point two three four.
-pub const AMOUNT_PATTERN: &str = r"[0-9]{1,3}(\.[0-9]{3})+(,[0-9]{1,2})?|[0-9]{1,12}([.,][0-9]{1,2})?";
+const GROUPED: &str = r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?";
+/// Plain digits with one optional separator and at most two decimals
+/// ("1234,56", "1234.56", "0,50"), never zero.
+const PLAIN: &str = r"0*[1-9][0-9]{0,11}([.,][0-9]{1,2})?|0{1,12}[.,](0[1-9]|[1-9][0-9]?)";
+/// The HTML `pattern` of the amount field: either form, so the browser
+/// refuses zero too. "1.234" is one thousand two hundred thirty-four.
+pub const AMOUNT_PATTERN: &str =
+    r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?|0*[1-9][0-9]{0,11}([.,][0-9]{1,2})?|0{1,12}[.,](0[1-9]|[1-9][0-9]?)";
+/// Zero written any way the pattern would otherwise accept, for a clearer message.
+const ZERO: &str = r"0{1,12}([.,]0{1,2})?";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
@@ -46,6 +50,8 @@ impl FromStr for Amount {
         } else if crate::text::full_match(PLAIN, input) {
             let (int, dec) = input.split_once(['.', ',']).unwrap_or((input, ""));
             (int.to_owned(), dec)
+        } else if crate::text::full_match(ZERO, input) {
+            return Err(AmountError::Zero);
         } else {
             return Err(AmountError::Malformed);
         };
@@ -59,9 +65,6 @@ impl FromStr for Amount {
             .checked_mul(100)
             .and_then(|c| c.checked_add(cents))
             .ok_or(AmountError::Malformed)?;
-        if total == 0 {
-            return Err(AmountError::Zero);
-        }
         Ok(Self { cents: total })
     }
 }
@@ -121,6 +124,8 @@ mod tests {
     fn one_decimal_digit_means_tenths() {
         assert_eq!("12,5".parse::<Amount>(), Ok(Amount::from_cents(1250)));
         assert_eq!("0.05".parse::<Amount>(), Ok(Amount::from_cents(5)));
+        assert_eq!("0,5".parse::<Amount>(), Ok(Amount::from_cents(50)));
+        assert_eq!("007".parse::<Amount>(), Ok(Amount::from_cents(700)));
     }
 
     #[test]
@@ -137,6 +142,7 @@ mod tests {
     fn zero_is_refused() {
         assert_eq!("0".parse::<Amount>(), Err(AmountError::Zero));
         assert_eq!("0,00".parse::<Amount>(), Err(AmountError::Zero));
+        assert_eq!("000.0".parse::<Amount>(), Err(AmountError::Zero));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! conditional fields only when they apply and checks the file size early.
 
 use crate::FormsConfig;
-use crate::spec::{CHECKED, Control, Field, FormId, Required, TextRules};
+use crate::amount::AMOUNT_PATTERN;
+use crate::spec::{AMOUNT_MAX_LENGTH, CHECKED, Control, Field, FormId, Required, TextRules};
 use std::fmt::Write;
 
 /// The directive named a form that does not exist.
@@ -133,6 +134,15 @@ fn render_control(html: &mut String, control: &Control, common: &str) {
                 length_and_mode(rules),
                 escape(rules.pattern),
                 rules.autocomplete
+            );
+        }
+        Control::Amount { max } => {
+            let _ = write!(
+                html,
+                r#"<input type="text" {common} maxlength="{AMOUNT_MAX_LENGTH}" inputmode="decimal" pattern="{}" autocomplete="transaction-amount" data-monto-maximo="{}.{:02}">"#,
+                escape(AMOUNT_PATTERN),
+                max.cents() / 100,
+                max.cents() % 100
             );
         }
         Control::TextArea(rules) => {

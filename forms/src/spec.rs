@@ -3,6 +3,7 @@
 //! [`crate::render`] turns these into HTML attributes and [`crate::validate`]
 //! enforces the very same values, so the two cannot drift apart.
 
+use crate::Amount;
 use crate::config::{Choice, FormsConfig};
 use crate::receipt::{ACCEPT, MAX_RECEIPT_BYTES};
 use crate::text::{SAFE_LINE, SAFE_TEXT};
@@ -125,6 +126,8 @@ pub struct Field {
 pub enum Control {
     Text(TextRules),
     TextArea(TextRules),
+    /// Money, typed the Spanish or the plain way; at most `max`.
+    Amount { max: Amount },
     Select(Vec<Choice>),
     /// A calendar date no later than today and no older than `max_age_days`.
     Date { max_age_days: u16 },
@@ -155,6 +158,9 @@ pub enum Required {
     /// Required when the checkbox `field` is ticked; otherwise not sent.
     WhenChecked { field: &'static str },
 }
+
+/// The most characters an amount may have.
+pub const AMOUNT_MAX_LENGTH: usize = 20;
 
 /// The value a ticked checkbox submits.
 pub const CHECKED: &str = "si";
@@ -254,10 +260,7 @@ fn payment_report_fields(config: &FormsConfig) -> Vec<Field> {
                 "Use coma para los decimales, por ejemplo 1.234,56. Máximo {}.",
                 config.max_amount
             )),
-            control: Control::Text(TextRules {
-                inputmode: Some("decimal"),
-                ..text(crate::amount::AMOUNT_PATTERN, None, 20, "transaction-amount")
-            }),
+            control: Control::Amount { max: config.max_amount },
             required: Required::Always,
             missing: "Indique el monto pagado.",
             invalid: "Escriba el monto con números, por ejemplo 1.234,56.",

@@ -4,10 +4,10 @@
 //! reports every error at once, and parses the values into types that cannot
 //! hold bad values.
 
-use crate::amount::Amount;
+use crate::amount::{AMOUNT_PATTERN, Amount};
 use crate::config::FormsConfig;
 use crate::receipt::ReceiptKind;
-use crate::spec::{CHECKED, Control, Field, FormId, Required, names};
+use crate::spec::{AMOUNT_MAX_LENGTH, CHECKED, Control, Field, FormId, Required, names};
 use crate::text::{full_match, html_length};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -244,6 +244,12 @@ pub fn check_value(field: &Field, raw: &str) -> Result<Option<String>, String> {
                 return invalid();
             }
         }
+        Control::Amount { .. } => {
+            if html_length(value) > AMOUNT_MAX_LENGTH || !full_match(AMOUNT_PATTERN, value) {
+                // The typed parse tells zero apart from other malformed input.
+                return Err(value.parse::<Amount>().err().map_or_else(|| field.invalid.to_owned(), |e| e.to_string()));
+            }
+        }
         Control::Select(choices) => {
             if !choices.iter().any(|c| c.value == value) {
                 return invalid();
@@ -302,11 +308,11 @@ fn payment_report(
         orders
     });
     let amount = values.get(names::AMOUNT).and_then(|text| match text.parse::<Amount>() {
-        Ok(amount) if amount > config.max_amount => {
+        Ok(amount) if amount <= config.max_amount => Some(amount),
+        Ok(_) => {
             errors.push(names::AMOUNT, format!("El monto no puede superar {}.", config.max_amount));
             None
         }
-        Ok(amount) => Some(amount),
         Err(e) => {
             errors.push(names::AMOUNT, e.to_string());
             None
