@@ -1,0 +1,138 @@
+//! An in-process store for handler tests, with switches to make a write fail.
+
+use super::{Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket, TicketNumber};
+use async_trait::async_trait;
+use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use time::OffsetDateTime;
+
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+    pub fail_receipt_upload: AtomicBool,
+    pub fail_commit: AtomicBool,
+}
+
+#[derive(Default)]
+struct State {
+    claims: HashMap<String, (String, OffsetDateTime, Option<TicketNumber>)>,
+    receipts: BTreeMap<String, Bytes>,
+    tickets: BTreeMap<u64, Ticket>,
+    votes: HashMap<String, (u64, u64)>,
+}
+
+impl MemoryStore {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn ticket_count(&self) -> usize {
+        self.state().tickets.len()
+    }
+
+    pub fn receipt_count(&self) -> usize {
+        self.state().receipts.len()
+    }
+
+    pub fn claim_count(&self) -> usize {
+        self.state().claims.len()
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn claim(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        _receipt: Option<&ReceiptRef>,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+    ) -> StoreResult<Claim> {
+        let mut state = self.state();
+        match state.claims.get(&key.0) {
+            Some((_, _, Some(number))) => return Ok(Claim::Done(*number)),
+            Some((_, created, None)) if *created >= stale_before => return Ok(Claim::InProgress),
+            _ => {}
+        }
+        state.claims.insert(key.0.clone(), (owner.to_owned(), now, None));
+        Ok(Claim::Owned)
+    }
+
+    async fn put_receipt(&self, receipt: &ReceiptRef, bytes: Bytes) -> StoreResult<()> {
+        if self.fail_receipt_upload.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("receipt store down".into()));
+        }
+        self.state().receipts.insert(receipt.key.clone(), bytes);
+        Ok(())
+    }
+
+    async fn commit(&self, key: &IdempotencyKey, owner: &str, t: &NewTicket) -> StoreResult<TicketNumber> {
+        if self.fail_commit.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("ticket store throttled".into()));
+        }
+        let mut state = self.state();
+        let number = TicketNumber(state.tickets.len() as u64 + 1);
+        match state.claims.get_mut(&key.0) {
+            Some((o, _, done @ None)) if o == owner => *done = Some(number),
+            _ => return Err(StoreError::Conflict("claim lost".into())),
+        }
+        state.tickets.insert(
+            number.0,
+            Ticket {
+                number,
+                form: t.form,
+                created_at: t.created_at,
+                status: Status::Open,
+                status_message: None,
+                name: t.name.clone(),
+                email: t.email.clone(),
+                summary: t.summary.clone(),
+                details: t.details.clone(),
+                receipt: t.receipt.clone(),
+                access_hash: t.access_hash.clone(),
+                spam: t.spam,
+            },
+        );
+        Ok(number)
+    }
+
+    async fn abandon(&self, key: &IdempotencyKey, owner: &str, receipt: Option<&ReceiptRef>) -> StoreResult<()> {
+        let mut state = self.state();
+        if matches!(state.claims.get(&key.0), Some((o, _, None)) if o == owner) {
+            if let Some(r) = receipt {
+                state.receipts.remove(&r.key);
+            }
+            state.claims.remove(&key.0);
+        }
+        Ok(())
+    }
+
+    async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str) -> StoreResult<()> {
+        if let Some(t) = self.state().tickets.get_mut(&number.0) {
+            t.access_hash = access_hash.to_owned();
+        }
+        Ok(())
+    }
+
+    async fn ticket(&self, number: TicketNumber) -> StoreResult<Option<Ticket>> {
+        Ok(self.state().tickets.get(&number.0).cloned())
+    }
+
+    async fn receipt(&self, receipt: &ReceiptRef) -> StoreResult<Option<Bytes>> {
+        Ok(self.state().receipts.get(&receipt.key).cloned())
+    }
+
+    async fn vote(&self, article: &str, useful: bool) -> StoreResult<()> {
+        let mut state = self.state();
+        let entry = state.votes.entry(article.to_owned()).or_default();
+        if useful { entry.0 += 1 } else { entry.1 += 1 }
+        Ok(())
+    }
+
+    async fn votes(&self, article: &str) -> StoreResult<(u64, u64)> {
+        Ok(self.state().votes.get(article).copied().unwrap_or_default())
+    }
+}

@@ -1,0 +1,173 @@
+//! Where tickets, receipts and votes live, behind one small trait with two
+//! backends: [`local`] (SQLite + a folder, the embedded default) and the AWS
+//! one in the `form-api-aws` crate (S3 + DynamoDB).
+//!
+//! The write protocol is the same for both and is driven by
+//! [`crate::submit`]; see there for the order of writes and the compensation.
+
+pub mod local;
+#[cfg(test)]
+pub mod memory;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use help_forms::validate::{Details, SpamSignal};
+use help_forms::{FormId, ReceiptKind};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use time::OffsetDateTime;
+
+/// A ticket number, as customers see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TicketNumber(pub u64);
+
+impl fmt::Display for TicketNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The digest identifying one submission, whatever number of times it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(pub String);
+
+/// Where a receipt is (or will be) stored: derived from the idempotency key,
+/// so a retried submission writes the same object instead of a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptRef {
+    pub key: String,
+    pub kind: ReceiptKind,
+    pub size: u64,
+}
+
+impl ReceiptRef {
+    pub fn for_submission(idempotency: &IdempotencyKey, kind: ReceiptKind, size: u64) -> Self {
+        Self { key: format!("comprobantes/{}.{}", idempotency.0, kind.extension()), kind, size }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "abierto")]
+    Open,
+    #[serde(rename = "en-revision")]
+    InReview,
+    #[serde(rename = "respondido")]
+    Answered,
+    #[serde(rename = "cerrado")]
+    Closed,
+}
+
+impl Status {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Abierto",
+            Self::InReview => "En revisión",
+            Self::Answered => "Respondido",
+            Self::Closed => "Cerrado",
+        }
+    }
+}
+
+/// A ticket about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub form: FormId,
+    pub created_at: OffsetDateTime,
+    pub name: String,
+    pub email: String,
+    pub summary: String,
+    pub details: Details,
+    pub receipt: Option<ReceiptRef>,
+    /// SHA-256 of the access key; the key itself is never stored.
+    pub access_hash: String,
+    pub spam: Option<SpamSignal>,
+}
+
+/// A recorded ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub number: TicketNumber,
+    pub form: FormId,
+    pub created_at: OffsetDateTime,
+    pub status: Status,
+    /// What staff last told the customer, shown on the status page.
+    pub status_message: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub summary: String,
+    pub details: Details,
+    pub receipt: Option<ReceiptRef>,
+    pub access_hash: String,
+    pub spam: Option<SpamSignal>,
+}
+
+/// The outcome of claiming an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This request owns the submission and must finish or abandon it.
+    Owned,
+    /// An earlier request already recorded this submission.
+    Done(TicketNumber),
+    /// An earlier request is still writing it.
+    InProgress,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend refused for now (throttling, timeout): worth retrying.
+    #[error("almacenamiento no disponible: {0}")]
+    Unavailable(String),
+    /// A conditional write lost: someone else holds or changed the record.
+    #[error("conflicto de escritura: {0}")]
+    Conflict(String),
+    #[error("error de almacenamiento: {0}")]
+    Other(String),
+}
+
+impl StoreError {
+    pub fn other(e: impl fmt::Display) -> Self {
+        Self::Other(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Records the intent to write submission `key` (with its receipt, if
+    /// any), unless it exists. A pending claim older than `stale_before` is
+    /// taken over: its writer crashed or timed out.
+    async fn claim(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        receipt: Option<&ReceiptRef>,
+        now: OffsetDateTime,
+        stale_before: OffsetDateTime,
+    ) -> StoreResult<Claim>;
+
+    async fn put_receipt(&self, receipt: &ReceiptRef, bytes: Bytes) -> StoreResult<()>;
+
+    /// Allocates the next ticket number and, atomically, records the ticket
+    /// and marks the claim done. Fails with `Conflict` if `owner` no longer
+    /// holds the claim.
+    async fn commit(&self, key: &IdempotencyKey, owner: &str, ticket: &NewTicket) -> StoreResult<TicketNumber>;
+
+    /// Compensation: deletes the receipt (if any) and releases the claim, so
+    /// nothing of a failed submission remains and a retry starts afresh.
+    async fn abandon(&self, key: &IdempotencyKey, owner: &str, receipt: Option<&ReceiptRef>) -> StoreResult<()>;
+
+    /// Replaces a ticket's access key hash (a replayed submission gets a new key).
+    async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str) -> StoreResult<()>;
+
+    async fn ticket(&self, number: TicketNumber) -> StoreResult<Option<Ticket>>;
+
+    async fn receipt(&self, receipt: &ReceiptRef) -> StoreResult<Option<Bytes>>;
+
+    /// Adds one "useful" or "not useful" vote to an article, atomically.
+    async fn vote(&self, article: &str, useful: bool) -> StoreResult<()>;
+
+    /// (yes, no) votes of an article.
+    async fn votes(&self, article: &str) -> StoreResult<(u64, u64)>;
+}
