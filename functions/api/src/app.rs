@@ -45,7 +45,10 @@ pub fn router(store: Arc<dyn Store>, config: ApiConfig) -> Router {
             .allow_methods([Method::GET, Method::POST])
             .allow_headers([header::ACCEPT, header::CONTENT_TYPE])
     });
-    let app = App { store, config: Arc::new(config) };
+    let app = App {
+        store,
+        config: Arc::new(config),
+    };
     let routes = Router::new()
         .route("/api/reportes-de-pago", post(submit_payment_report))
         .route("/api/tickets", post(submit_ticket))
@@ -77,7 +80,11 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 fn request_id(headers: &HeaderMap) -> String {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// Where "back" goes for a form posted without JavaScript.
@@ -112,7 +119,9 @@ async fn submit_form(app: App, form: FormId, headers: HeaderMap, body: Body) -> 
             return if json {
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    Json(json!({"error": "Revise los campos marcados.", "campos": errors.to_map()})),
+                    Json(
+                        json!({"error": "Revise los campos marcados.", "campos": errors.to_map()}),
+                    ),
                 )
                     .into_response()
             } else {
@@ -120,7 +129,10 @@ async fn submit_form(app: App, form: FormId, headers: HeaderMap, body: Body) -> 
                 let labelled = errors
                     .iter()
                     .map(|(name, message)| {
-                        let label = fields.iter().find(|f| f.name == name).map_or(name, |f| f.label);
+                        let label = fields
+                            .iter()
+                            .find(|f| f.name == name)
+                            .map_or(name, |f| f.label);
                         (label.to_owned(), message.to_owned())
                     })
                     .collect::<Vec<_>>();
@@ -157,8 +169,11 @@ async fn submit_form(app: App, form: FormId, headers: HeaderMap, body: Body) -> 
                     .into_response()
             } else {
                 // Relative to /api/<form route>, whatever prefix the API has.
-                Redirect::to(&format!("tickets/{}?clave={}&recibido=1", receipt.number, receipt.access_key))
-                    .into_response()
+                Redirect::to(&format!(
+                    "tickets/{}?clave={}&recibido=1",
+                    receipt.number, receipt.access_key
+                ))
+                .into_response()
             }
         }
         Err(SubmitError::StillInProgress) => {
@@ -173,7 +188,13 @@ async fn submit_form(app: App, form: FormId, headers: HeaderMap, body: Body) -> 
                 "No pudimos registrar su envío por un problema de nuestro lado; no se guardó nada. \
                  Inténtelo de nuevo en unos minutos. Si el problema continúa, indique este código: {id}."
             );
-            error_answer(StatusCode::SERVICE_UNAVAILABLE, "Servicio no disponible", &text, json, &back)
+            error_answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Servicio no disponible",
+                &text,
+                json,
+                &back,
+            )
         }
     }
 }
@@ -198,9 +219,18 @@ fn body_error(error: BodyError, form: FormId, json: bool, back: &str) -> Respons
                     }
                     _ => json!({}),
                 };
-                (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({"error": text, "campos": fields}))).into_response()
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    Json(json!({"error": text, "campos": fields})),
+                )
+                    .into_response()
             } else {
-                pages::message(StatusCode::PAYLOAD_TOO_LARGE, "Envío demasiado grande", text, back)
+                pages::message(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Envío demasiado grande",
+                    text,
+                    back,
+                )
             }
         }
         BodyError::UnsupportedType => error_answer(
@@ -239,13 +269,18 @@ async fn ticket_status(
     let site = app.config.site_url.as_str();
     let not_found = || {
         if json {
-            (StatusCode::NOT_FOUND, Json(json!({"error": "No encontramos un ticket con ese número y clave."})))
+            (
+                StatusCode::NOT_FOUND,
+                Json(json!({"error": "No encontramos un ticket con ese número y clave."})),
+            )
                 .into_response()
         } else {
             pages::not_found(site)
         }
     };
-    let (Ok(number), Some(key)) = (number.parse::<u64>(), query.clave) else { return not_found() };
+    let (Ok(number), Some(key)) = (number.parse::<u64>(), query.clave) else {
+        return not_found();
+    };
     let ticket = match app.store.ticket(TicketNumber(number)).await {
         Ok(Some(ticket)) => ticket,
         Ok(None) => return not_found(),
@@ -255,11 +290,20 @@ async fn ticket_status(
                 "No pudimos consultar el ticket en este momento. Inténtelo de nuevo en unos minutos (código {}).",
                 request_id(&headers)
             );
-            return error_answer(StatusCode::SERVICE_UNAVAILABLE, "Servicio no disponible", &text, json, site);
+            return error_answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Servicio no disponible",
+                &text,
+                json,
+                site,
+            );
         }
     };
     // Same answer for a wrong key as for an unknown number; constant-time comparison.
-    let matches: bool = hash_access_key(&key).as_bytes().ct_eq(ticket.access_hash.as_bytes()).into();
+    let matches: bool = hash_access_key(&key)
+        .as_bytes()
+        .ct_eq(ticket.access_hash.as_bytes())
+        .into();
     if !matches {
         return not_found();
     }
@@ -274,7 +318,9 @@ async fn ticket_status(
             answer["mensaje"] = json!(message);
         }
         let mut response = Json(answer).into_response();
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     } else {
         pages::ticket(&ticket, query.recibido.is_some(), site)
@@ -289,10 +335,20 @@ struct FindQuery {
 
 /// The "Consultar ticket" page's form, posted without JavaScript.
 async fn find_ticket(State(app): State<App>, Query(query): Query<FindQuery>) -> Response {
-    let number = query.numero.as_deref().map(str::trim).filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    let key = query.clave.as_deref().map(str::trim).filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_hexdigit()));
+    let number = query
+        .numero
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let key = query
+        .clave
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_hexdigit()));
     match (number, key) {
-        (Some(number), Some(key)) => Redirect::to(&format!("{number}?clave={}", key.to_ascii_lowercase())).into_response(),
+        (Some(number), Some(key)) => {
+            Redirect::to(&format!("{number}?clave={}", key.to_ascii_lowercase())).into_response()
+        }
         _ => pages::not_found(&app.config.site_url),
     }
 }
@@ -304,7 +360,12 @@ async fn vote(State(app): State<App>, headers: HeaderMap, body: Body) -> Respons
         Ok(raw) => raw.fields,
         Err(error) => return body_error(error, FormId::Ticket, json, &back),
     };
-    let value = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     let article = value("articulo").filter(|a| is_slug(a));
     let useful = match value("util") {
         Some("si") => Some(true),
@@ -312,12 +373,24 @@ async fn vote(State(app): State<App>, headers: HeaderMap, body: Body) -> Respons
         _ => None,
     };
     let (Some(article), Some(useful)) = (article, useful) else {
-        return error_answer(StatusCode::BAD_REQUEST, "Voto no válido", "No pudimos registrar su voto.", json, &back);
+        return error_answer(
+            StatusCode::BAD_REQUEST,
+            "Voto no válido",
+            "No pudimos registrar su voto.",
+            json,
+            &back,
+        );
     };
     if let Err(error) = app.store.vote(article, useful).await {
         tracing::error!(%error, "no se pudo registrar el voto");
         let text = "No pudimos registrar su voto en este momento. Inténtelo de nuevo más tarde.";
-        return error_answer(StatusCode::SERVICE_UNAVAILABLE, "Servicio no disponible", text, json, &back);
+        return error_answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Servicio no disponible",
+            text,
+            json,
+            &back,
+        );
     }
     tracing::info!(article, useful, "voto registrado");
     if json {
@@ -330,5 +403,10 @@ async fn vote(State(app): State<App>, headers: HeaderMap, body: Body) -> Respons
 
 fn is_slug(text: &str) -> bool {
     (1..=120).contains(&text.len())
-        && text.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && text.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }

@@ -12,16 +12,17 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tower::ServiceExt;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 const BOUNDARY: &str = "----limite";
 
 fn config() -> ApiConfig {
-    #[derive(serde::Deserialize)]
-    struct Site {
-        forms: help_forms::FormsConfig,
+    let forms = crate::site_forms(include_str!("../../../site.toml")).expect("site.toml parses");
+    ApiConfig {
+        forms,
+        site_url: String::new(),
+        cors_origin: None,
     }
-    let site: Site = toml::from_str(include_str!("../../../site.toml")).expect("site.toml parses");
-    ApiConfig { forms: site.forms, site_url: String::new(), cors_origin: None }
 }
 
 fn app() -> (Arc<MemoryStore>, Router) {
@@ -59,7 +60,12 @@ fn payment_fields(key: Option<&str>) -> Vec<(String, String)> {
 fn multipart(fields: &[(String, String)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
-        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+        body.extend(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .bytes(),
+        );
     }
     if let Some((name, bytes)) = file {
         body.extend(
@@ -78,7 +84,10 @@ fn multipart(fields: &[(String, String)], file: Option<(&str, &[u8])>) -> Vec<u8
 
 fn post(path: &str, body: Vec<u8>, json: bool) -> Request<Body> {
     let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
         .header(header::CONTENT_LENGTH, body.len());
     if json {
         request = request.header(header::ACCEPT, "application/json");
@@ -90,11 +99,23 @@ async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::Header
     let response = app.clone().oneshot(request).await.expect("infallible");
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.expect("body").to_bytes();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
-async fn submit_json(app: &Router, fields: &[(String, String)], file: Option<(&str, &[u8])>) -> (StatusCode, Value) {
-    let (status, _, body) = send(app, post("/api/reportes-de-pago", multipart(fields, file), true)).await;
+async fn submit_json(
+    app: &Router,
+    fields: &[(String, String)],
+    file: Option<(&str, &[u8])>,
+) -> (StatusCode, Value) {
+    let (status, _, body) = send(
+        app,
+        post("/api/reportes-de-pago", multipart(fields, file), true),
+    )
+    .await;
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
@@ -110,33 +131,56 @@ async fn lookup(app: &Router, number: &Value, key: &str) -> (StatusCode, String)
 #[tokio::test]
 async fn a_valid_report_with_a_receipt_gets_a_ticket_number_and_an_open_status() {
     let (store, app) = app();
-    let (status, answer) = submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
+    let (status, answer) =
+        submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(answer["numero"], 1);
     assert_eq!(answer["estado"], "Abierto");
     let key = answer["clave"].as_str().expect("key");
-    assert_eq!(answer["enlace"], format!("/consultar-ticket/?numero=1&clave={key}"));
+    assert_eq!(
+        answer["enlace"],
+        format!("/consultar-ticket/?numero=1&clave={key}")
+    );
     assert_eq!((store.ticket_count(), store.receipt_count()), (1, 1));
 
     let (status, body) = lookup(&app, &answer["numero"], key).await;
     assert_eq!(status, StatusCode::OK);
     let status_answer: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(status_answer["estado"], "Abierto");
-    assert_eq!(status_answer["resumen"], "Reporte de pago de 1.234,56 Bs (orden 10452)");
+    assert_eq!(
+        status_answer["resumen"],
+        "Reporte de pago de 1.234,56 Bs (orden 10452)"
+    );
 }
 
 #[tokio::test]
 async fn without_javascript_the_answer_is_a_redirect_to_a_page_showing_the_number() {
     let (_, app) = app();
-    let (status, headers, _) = send(&app, post("/api/reportes-de-pago", multipart(&payment_fields(None), None), false)).await;
+    let (status, headers, _) = send(
+        &app,
+        post(
+            "/api/reportes-de-pago",
+            multipart(&payment_fields(None), None),
+            false,
+        ),
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = headers[header::LOCATION].to_str().expect("ascii");
-    assert!(location.starts_with("tickets/1?clave=") && location.ends_with("&recibido=1"), "{location}");
+    assert!(
+        location.starts_with("tickets/1?clave=") && location.ends_with("&recibido=1"),
+        "{location}"
+    );
 
-    let page = Request::get(format!("/api/{location}")).body(Body::empty()).expect("request");
+    let page = Request::get(format!("/api/{location}"))
+        .body(Body::empty())
+        .expect("request");
     let (status, headers, html) = send(&app, page).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Su número de ticket es <strong>1</strong>"), "{html}");
+    assert!(
+        html.contains("Su número de ticket es <strong>1</strong>"),
+        "{html}"
+    );
     assert!(html.contains("Abierto"));
     assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
 }
@@ -149,13 +193,33 @@ async fn invalid_fields_get_spanish_errors_and_nothing_is_stored() {
     fields.push(("monto".into(), "doce".into()));
     let (status, answer) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(answer["campos"]["monto"], "Escriba el monto con números, por ejemplo 1.234,56.");
-    assert_eq!(answer["campos"]["referencia"], "Indique el número del depósito o de la transferencia.");
-    assert_eq!((store.ticket_count(), store.receipt_count(), store.claim_count()), (0, 0, 0));
+    assert_eq!(
+        answer["campos"]["monto"],
+        "Escriba el monto con números, por ejemplo 1.234,56."
+    );
+    assert_eq!(
+        answer["campos"]["referencia"],
+        "Indique el número del depósito o de la transferencia."
+    );
+    assert_eq!(
+        (
+            store.ticket_count(),
+            store.receipt_count(),
+            store.claim_count()
+        ),
+        (0, 0, 0)
+    );
 
-    let (status, _, html) = send(&app, post("/api/reportes-de-pago", multipart(&fields, None), false)).await;
+    let (status, _, html) = send(
+        &app,
+        post("/api/reportes-de-pago", multipart(&fields, None), false),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("<strong>Monto</strong>: Escriba el monto con números"), "{html}");
+    assert!(
+        html.contains("<strong>Monto</strong>: Escriba el monto con números"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -167,8 +231,18 @@ async fn a_double_submit_gives_one_ticket_and_only_the_latest_key_works() {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(first["numero"], second["numero"]);
     assert_eq!((store.ticket_count(), store.receipt_count()), (1, 1));
-    let (old, _) = lookup(&app, &first["numero"], first["clave"].as_str().expect("key")).await;
-    let (new, _) = lookup(&app, &second["numero"], second["clave"].as_str().expect("key")).await;
+    let (old, _) = lookup(
+        &app,
+        &first["numero"],
+        first["clave"].as_str().expect("key"),
+    )
+    .await;
+    let (new, _) = lookup(
+        &app,
+        &second["numero"],
+        second["clave"].as_str().expect("key"),
+    )
+    .await;
     assert_eq!((old, new), (StatusCode::NOT_FOUND, StatusCode::OK));
 }
 
@@ -189,8 +263,20 @@ async fn when_the_receipt_store_fails_nothing_is_kept_and_a_retry_succeeds() {
     let fields = payment_fields(Some("0b5c7a36-6a5e-4d4e-9b0c-6d7f9a1e2b3c"));
     let (status, answer) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(answer["error"].as_str().is_some_and(|e| e.starts_with("No pudimos registrar su envío")), "{answer}");
-    assert_eq!((store.ticket_count(), store.receipt_count(), store.claim_count()), (0, 0, 0));
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("No pudimos registrar su envío")),
+        "{answer}"
+    );
+    assert_eq!(
+        (
+            store.ticket_count(),
+            store.receipt_count(),
+            store.claim_count()
+        ),
+        (0, 0, 0)
+    );
 
     store.fail_receipt_upload.store(false, Ordering::SeqCst);
     let (status, _) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
@@ -204,7 +290,14 @@ async fn when_the_ticket_store_fails_the_uploaded_receipt_is_removed() {
     store.fail_commit.store(true, Ordering::SeqCst);
     let (status, _) = submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!((store.ticket_count(), store.receipt_count(), store.claim_count()), (0, 0, 0));
+    assert_eq!(
+        (
+            store.ticket_count(),
+            store.receipt_count(),
+            store.claim_count()
+        ),
+        (0, 0, 0)
+    );
 }
 
 #[tokio::test]
@@ -212,8 +305,19 @@ async fn a_wrong_key_answers_exactly_like_an_unknown_number() {
     let (_, app) = app();
     let (_, answer) = submit_json(&app, &payment_fields(None), None).await;
     let wrong = lookup(&app, &answer["numero"], "00000000000000000000000000000000").await;
-    let unknown = lookup(&app, &Value::from(999), answer["clave"].as_str().expect("key")).await;
-    let missing = send(&app, Request::get("/api/tickets/1").body(Body::empty()).expect("request")).await;
+    let unknown = lookup(
+        &app,
+        &Value::from(999),
+        answer["clave"].as_str().expect("key"),
+    )
+    .await;
+    let missing = send(
+        &app,
+        Request::get("/api/tickets/1")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
     assert_eq!(wrong.0, StatusCode::NOT_FOUND);
     assert_eq!(wrong, unknown);
     assert_eq!(missing.0, StatusCode::NOT_FOUND);
@@ -224,9 +328,13 @@ async fn an_oversized_body_gets_a_spanish_413() {
     let (store, app) = app();
     let mut big = PNG.to_vec();
     big.resize(help_forms::MAX_RECEIPT_BYTES + 10, 0);
-    let (status, answer) = submit_json(&app, &payment_fields(None), Some(("grande.png", &big))).await;
+    let (status, answer) =
+        submit_json(&app, &payment_fields(None), Some(("grande.png", &big))).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(answer["campos"]["comprobante"], "El archivo pesa más de 4 MB. Adjunte una imagen o un PDF más liviano.");
+    assert_eq!(
+        answer["campos"]["comprobante"],
+        "El archivo pesa más de 4 MB. Adjunte una imagen o un PDF más liviano."
+    );
     assert_eq!(store.ticket_count(), 0);
 }
 
@@ -238,8 +346,13 @@ async fn a_honeypot_hit_is_stored_as_spam_and_answered_normally() {
     fields.push(("sitio_web".into(), "http://spam.example".into()));
     let (status, _) = submit_json(&app, &fields, None).await;
     assert_eq!(status, StatusCode::CREATED);
-    let ticket = crate::Store::ticket(store.as_ref(), crate::store::TicketNumber(1)).await.expect("read");
-    assert_eq!(ticket.and_then(|t| t.spam), Some(help_forms::validate::SpamSignal::Honeypot));
+    let ticket = crate::Store::ticket(store.as_ref(), crate::store::TicketNumber(1))
+        .await
+        .expect("read");
+    assert_eq!(
+        ticket.and_then(|t| t.spam),
+        Some(help_forms::validate::SpamSignal::Honeypot)
+    );
 }
 
 #[tokio::test]
@@ -249,7 +362,9 @@ async fn votes_are_counted_per_article() {
         let request = Request::post("/api/votos")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
-            .body(Body::from(format!("articulo=como-abrir-un-ticket&util={util}")))
+            .body(Body::from(format!(
+                "articulo=como-abrir-un-ticket&util={util}"
+            )))
             .expect("request");
         assert_eq!(send(&app, request).await.0, StatusCode::OK);
     }
@@ -258,7 +373,12 @@ async fn votes_are_counted_per_article() {
         .body(Body::from("articulo=../etc&util=si"))
         .expect("request");
     assert_eq!(send(&app, bad).await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(crate::Store::votes(store.as_ref(), "como-abrir-un-ticket").await.expect("votes"), (2, 1));
+    assert_eq!(
+        crate::Store::votes(store.as_ref(), "como-abrir-un-ticket")
+            .await
+            .expect("votes"),
+        (2, 1)
+    );
 }
 
 #[tokio::test]

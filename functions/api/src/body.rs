@@ -31,11 +31,20 @@ pub async fn read_submission(headers: &HeaderMap, body: Body) -> Result<RawSubmi
     if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
         return Err(BodyError::TooLarge { field: None });
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match mime.as_str() {
         "multipart/form-data" => {
-            let boundary = multer::parse_boundary(content_type).map_err(|e| BodyError::Malformed(e.to_string()))?;
+            let boundary = multer::parse_boundary(content_type)
+                .map_err(|e| BodyError::Malformed(e.to_string()))?;
             read_multipart(body, boundary).await
         }
         "application/x-www-form-urlencoded" => read_urlencoded(body).await,
@@ -58,12 +67,17 @@ pub async fn read_urlencoded(body: Body) -> Result<RawSubmission, BodyError> {
         }
         fields.push((name.into_owned(), value.into_owned()));
     }
-    Ok(RawSubmission { fields, files: Vec::new() })
+    Ok(RawSubmission {
+        fields,
+        files: Vec::new(),
+    })
 }
 
 async fn read_multipart(body: Body, boundary: String) -> Result<RawSubmission, BodyError> {
     let limits = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new().whole_stream(MAX_BODY_BYTES as u64).per_field(MAX_RECEIPT_BYTES as u64),
+        multer::SizeLimit::new()
+            .whole_stream(MAX_BODY_BYTES as u64)
+            .per_field(MAX_RECEIPT_BYTES as u64),
     );
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, limits);
@@ -78,7 +92,11 @@ async fn read_multipart(body: Body, boundary: String) -> Result<RawSubmission, B
         let file_name = field.file_name().map(str::to_owned);
         let bytes = field.bytes().await.map_err(multer_error)?;
         match file_name {
-            Some(file_name) => raw.files.push(RawFile { field: name, file_name, bytes }),
+            Some(file_name) => raw.files.push(RawFile {
+                field: name,
+                file_name,
+                bytes,
+            }),
             None => {
                 let text = String::from_utf8(bytes.to_vec())
                     .map_err(|_| BodyError::Malformed(format!("UTF-8 no válido en {name}")))?;
@@ -91,7 +109,9 @@ async fn read_multipart(body: Body, boundary: String) -> Result<RawSubmission, B
 
 fn multer_error(error: multer::Error) -> BodyError {
     match error {
-        multer::Error::FieldSizeExceeded { field_name, .. } => BodyError::TooLarge { field: field_name },
+        multer::Error::FieldSizeExceeded { field_name, .. } => {
+            BodyError::TooLarge { field: field_name }
+        }
         multer::Error::StreamSizeExceeded { .. } => BodyError::TooLarge { field: None },
         other => BodyError::Malformed(other.to_string()),
     }

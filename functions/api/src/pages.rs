@@ -31,9 +31,14 @@ struct Base64<'a>(&'a [u8]);
 
 impl std::fmt::Display for Base64<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         for chunk in self.0.chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
             let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
             for i in 0..4 {
                 if i <= chunk.len() {
@@ -57,10 +62,16 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
     );
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     headers.insert(header::CONTENT_SECURITY_POLICY, CSP.clone());
     // The status URL carries the access key: never leak it.
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -110,7 +121,13 @@ pub fn not_found(site_url: &str) -> Response {
 pub fn field_errors(errors: &[(String, String)], back: &str) -> Response {
     let items: String = errors
         .iter()
-        .map(|(label, message)| format!("<li><strong>{}</strong>: {}</li>", escape(label), escape(message)))
+        .map(|(label, message)| {
+            format!(
+                "<li><strong>{}</strong>: {}</li>",
+                escape(label),
+                escape(message)
+            )
+        })
         .collect();
     page(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -128,16 +145,35 @@ pub fn message(status: StatusCode, title: &str, text: &str, back: &str) -> Respo
     page(
         status,
         title,
-        &format!("<p>{}</p><p><a href=\"{}\">Volver</a></p>", escape(text), escape(back)),
+        &format!(
+            "<p>{}</p><p><a href=\"{}\">Volver</a></p>",
+            escape(text),
+            escape(back)
+        ),
     )
 }
 
 pub fn spanish_date(t: time::OffsetDateTime) -> String {
     const MONTHS: [&str; 12] = [
-        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-        "noviembre", "diciembre",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
     ];
-    format!("{} de {} de {}", t.day(), MONTHS[usize::from(u8::from(t.month())) - 1], t.year())
+    format!(
+        "{} de {} de {}",
+        t.day(),
+        MONTHS[usize::from(u8::from(t.month())) - 1],
+        t.year()
+    )
 }
 
 #[cfg(test)]
@@ -154,6 +190,9 @@ mod tests {
 
     #[test]
     fn dates_read_in_spanish() {
-        assert_eq!(spanish_date(time::macros::datetime!(2026-03-05 10:00 UTC)), "5 de marzo de 2026");
+        assert_eq!(
+            spanish_date(time::macros::datetime!(2026-03-05 10:00 UTC)),
+            "5 de marzo de 2026"
+        );
     }
 }

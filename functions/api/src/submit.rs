@@ -62,7 +62,10 @@ pub fn idempotency_key(submission: &Submission, raw_fields: &[(String, String)])
         }
         None => {
             hash.update(b"\0fields\0");
-            for (name, value) in raw_fields.iter().filter(|(n, _)| n != help_forms::spec::names::FILL_TIME) {
+            for (name, value) in raw_fields
+                .iter()
+                .filter(|(n, _)| n != help_forms::spec::names::FILL_TIME)
+            {
                 hash.update((name.len() as u64).to_le_bytes());
                 hash.update(name);
                 hash.update((value.len() as u64).to_le_bytes());
@@ -105,14 +108,23 @@ pub async fn record(
     let started = tokio::time::Instant::now();
     loop {
         let now = now + started.elapsed();
-        match store.claim(key, &owner, receipt.as_ref(), now, now - STALE_AFTER).await? {
+        match store
+            .claim(key, &owner, receipt.as_ref(), now, now - STALE_AFTER)
+            .await?
+        {
             Claim::Owned => break,
             Claim::Done(number) => {
                 // Only the hash of the first key was kept: issue a fresh one.
                 store.replace_access_hash(number, &access_hash).await?;
-                return Ok(Receipt { number, access_key, replayed: true });
+                return Ok(Receipt {
+                    number,
+                    access_key,
+                    replayed: true,
+                });
             }
-            Claim::InProgress if started.elapsed() < WAIT_FOR_FIRST => tokio::time::sleep(POLL_EVERY).await,
+            Claim::InProgress if started.elapsed() < WAIT_FOR_FIRST => {
+                tokio::time::sleep(POLL_EVERY).await
+            }
             Claim::InProgress => return Err(SubmitError::StillInProgress),
         }
     }
@@ -137,7 +149,11 @@ pub async fn record(
     .await;
 
     match written {
-        Ok(number) => Ok(Receipt { number, access_key, replayed: false }),
+        Ok(number) => Ok(Receipt {
+            number,
+            access_key,
+            replayed: false,
+        }),
         Err(error) => {
             if let Err(cleanup) = store.abandon(key, &owner, receipt.as_ref()).await {
                 // The claim stays pending and names the receipt: a retry

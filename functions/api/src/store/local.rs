@@ -1,7 +1,10 @@
 //! The embedded default backend: tickets in SQLite, receipts as files.
 //! Needs nothing but a writable folder; `site-gen serve` uses it.
 
-use super::{Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket, TicketNumber};
+use super::{
+    Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket,
+    TicketNumber,
+};
 use async_trait::async_trait;
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -54,9 +57,14 @@ impl LocalStore {
         std::fs::create_dir_all(dir.join("comprobantes"))
             .with_context(|| format!("no se pudo crear la carpeta de datos {}", dir.display()))?;
         let path = dir.join("tickets.sqlite3");
-        let db = Connection::open(&path).with_context(|| format!("no se pudo abrir {}", path.display()))?;
-        db.execute_batch(SCHEMA).with_context(|| format!("no se pudo preparar {}", path.display()))?;
-        Ok(Self { db: Arc::new(Mutex::new(db)), dir: dir.to_owned() })
+        let db = Connection::open(&path)
+            .with_context(|| format!("no se pudo abrir {}", path.display()))?;
+        db.execute_batch(SCHEMA)
+            .with_context(|| format!("no se pudo preparar {}", path.display()))?;
+        Ok(Self {
+            db: Arc::new(Mutex::new(db)),
+            dir: dir.to_owned(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -93,12 +101,14 @@ fn json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(column: usize, text: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 #[async_trait]
@@ -111,17 +121,25 @@ impl Store for LocalStore {
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim> {
-        let (key, owner, receipt_key) = (key.0.clone(), owner.to_owned(), receipt.map(|r| r.key.clone()));
+        let (key, owner, receipt_key) = (
+            key.0.clone(),
+            owner.to_owned(),
+            receipt.map(|r| r.key.clone()),
+        );
         self.with_db(move |db| {
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let existing: Option<(Option<u64>, i64)> = tx
-                .query_row("SELECT ticket, created_at FROM claims WHERE key = ?1", [&key], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .query_row(
+                    "SELECT ticket, created_at FROM claims WHERE key = ?1",
+                    [&key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             let outcome = match existing {
                 Some((Some(number), _)) => Claim::Done(TicketNumber(number)),
-                Some((None, created)) if created >= stale_before.unix_timestamp() => Claim::InProgress,
+                Some((None, created)) if created >= stale_before.unix_timestamp() => {
+                    Claim::InProgress
+                }
                 _ => {
                     tx.execute(
                         "INSERT OR REPLACE INTO claims (key, owner, receipt_key, created_at, ticket)
@@ -141,11 +159,20 @@ impl Store for LocalStore {
         let path = self.receipt_path(receipt);
         let partial = path.with_extension("parcial");
         // Write then rename: a crash never leaves a truncated receipt.
-        tokio::fs::write(&partial, &bytes).await.map_err(StoreError::other)?;
-        tokio::fs::rename(&partial, &path).await.map_err(StoreError::other)
+        tokio::fs::write(&partial, &bytes)
+            .await
+            .map_err(StoreError::other)?;
+        tokio::fs::rename(&partial, &path)
+            .await
+            .map_err(StoreError::other)
     }
 
-    async fn commit(&self, key: &IdempotencyKey, owner: &str, ticket: &NewTicket) -> StoreResult<TicketNumber> {
+    async fn commit(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        ticket: &NewTicket,
+    ) -> StoreResult<TicketNumber> {
         let (key, owner, t) = (key.0.clone(), owner.to_owned(), ticket.clone());
         let number = self
             .with_db(move |db| {
@@ -181,16 +208,25 @@ impl Store for LocalStore {
                 Ok(Some(TicketNumber(number)))
             })
             .await?;
-        number.ok_or_else(|| StoreError::Conflict("la reserva del envío pasó a otra solicitud".into()))
+        number.ok_or_else(|| {
+            StoreError::Conflict("la reserva del envío pasó a otra solicitud".into())
+        })
     }
 
-    async fn abandon(&self, key: &IdempotencyKey, owner: &str, receipt: Option<&ReceiptRef>) -> StoreResult<()> {
+    async fn abandon(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        receipt: Option<&ReceiptRef>,
+    ) -> StoreResult<()> {
         let (k, o) = (key.0.clone(), owner.to_owned());
         let holds = self
             .with_db(move |db| {
-                db.query_row("SELECT 1 FROM claims WHERE key = ?1 AND owner = ?2 AND ticket IS NULL", [&k, &o], |_| {
-                    Ok(())
-                })
+                db.query_row(
+                    "SELECT 1 FROM claims WHERE key = ?1 AND owner = ?2 AND ticket IS NULL",
+                    [&k, &o],
+                    |_| Ok(()),
+                )
                 .optional()
             })
             .await?
@@ -200,21 +236,35 @@ impl Store for LocalStore {
         }
         if let Some(receipt) = receipt {
             match tokio::fs::remove_file(self.receipt_path(receipt)).await {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(StoreError::other(e)),
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::other(e));
+                }
                 _ => {}
             }
         }
         let (k, o) = (key.0.clone(), owner.to_owned());
         self.with_db(move |db| {
-            db.execute("DELETE FROM claims WHERE key = ?1 AND owner = ?2 AND ticket IS NULL", [&k, &o]).map(drop)
+            db.execute(
+                "DELETE FROM claims WHERE key = ?1 AND owner = ?2 AND ticket IS NULL",
+                [&k, &o],
+            )
+            .map(drop)
         })
         .await
     }
 
-    async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str) -> StoreResult<()> {
+    async fn replace_access_hash(
+        &self,
+        number: TicketNumber,
+        access_hash: &str,
+    ) -> StoreResult<()> {
         let hash = access_hash.to_owned();
         self.with_db(move |db| {
-            db.execute("UPDATE tickets SET access_hash = ?2 WHERE number = ?1", params![number.0, hash]).map(drop)
+            db.execute(
+                "UPDATE tickets SET access_hash = ?2 WHERE number = ?1",
+                params![number.0, hash],
+            )
+            .map(drop)
         })
         .await
     }
@@ -283,9 +333,13 @@ impl Store for LocalStore {
     async fn votes(&self, article: &str) -> StoreResult<(u64, u64)> {
         let article = article.to_owned();
         self.with_db(move |db| {
-            db.query_row("SELECT yes, no FROM votes WHERE article = ?1", [&article], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map(Option::unwrap_or_default)
+            db.query_row(
+                "SELECT yes, no FROM votes WHERE article = ?1",
+                [&article],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
         })
         .await
     }

@@ -1,6 +1,9 @@
 //! An in-process store for handler tests, with switches to make a write fail.
 
-use super::{Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket, TicketNumber};
+use super::{
+    Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket,
+    TicketNumber,
+};
 use async_trait::async_trait;
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
@@ -57,7 +60,9 @@ impl Store for MemoryStore {
             Some((_, created, None)) if *created >= stale_before => return Ok(Claim::InProgress),
             _ => {}
         }
-        state.claims.insert(key.0.clone(), (owner.to_owned(), now, None));
+        state
+            .claims
+            .insert(key.0.clone(), (owner.to_owned(), now, None));
         Ok(Claim::Owned)
     }
 
@@ -69,7 +74,12 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn commit(&self, key: &IdempotencyKey, owner: &str, t: &NewTicket) -> StoreResult<TicketNumber> {
+    async fn commit(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        t: &NewTicket,
+    ) -> StoreResult<TicketNumber> {
         if self.fail_commit.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable("ticket store throttled".into()));
         }
@@ -99,7 +109,12 @@ impl Store for MemoryStore {
         Ok(number)
     }
 
-    async fn abandon(&self, key: &IdempotencyKey, owner: &str, receipt: Option<&ReceiptRef>) -> StoreResult<()> {
+    async fn abandon(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        receipt: Option<&ReceiptRef>,
+    ) -> StoreResult<()> {
         let mut state = self.state();
         if matches!(state.claims.get(&key.0), Some((o, _, None)) if o == owner) {
             if let Some(r) = receipt {
@@ -110,7 +125,11 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str) -> StoreResult<()> {
+    async fn replace_access_hash(
+        &self,
+        number: TicketNumber,
+        access_hash: &str,
+    ) -> StoreResult<()> {
         if let Some(t) = self.state().tickets.get_mut(&number.0) {
             t.access_hash = access_hash.to_owned();
         }
@@ -128,7 +147,11 @@ impl Store for MemoryStore {
     async fn vote(&self, article: &str, useful: bool) -> StoreResult<()> {
         let mut state = self.state();
         let entry = state.votes.entry(article.to_owned()).or_default();
-        if useful { entry.0 += 1 } else { entry.1 += 1 }
+        if useful {
+            entry.0 += 1
+        } else {
+            entry.1 += 1
+        }
         Ok(())
     }
 

@@ -42,7 +42,11 @@ pub struct ReceiptRef {
 
 impl ReceiptRef {
     pub fn for_submission(idempotency: &IdempotencyKey, kind: ReceiptKind, size: u64) -> Self {
-        Self { key: format!("comprobantes/{}.{}", idempotency.0, kind.extension()), kind, size }
+        Self {
+            key: format!("comprobantes/{}.{}", idempotency.0, kind.extension()),
+            kind,
+            size,
+        }
     }
 }
 
@@ -152,14 +156,25 @@ pub trait Store: Send + Sync + 'static {
     /// Allocates the next ticket number and, atomically, records the ticket
     /// and marks the claim done. Fails with `Conflict` if `owner` no longer
     /// holds the claim.
-    async fn commit(&self, key: &IdempotencyKey, owner: &str, ticket: &NewTicket) -> StoreResult<TicketNumber>;
+    async fn commit(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        ticket: &NewTicket,
+    ) -> StoreResult<TicketNumber>;
 
     /// Compensation: deletes the receipt (if any) and releases the claim, so
     /// nothing of a failed submission remains and a retry starts afresh.
-    async fn abandon(&self, key: &IdempotencyKey, owner: &str, receipt: Option<&ReceiptRef>) -> StoreResult<()>;
+    async fn abandon(
+        &self,
+        key: &IdempotencyKey,
+        owner: &str,
+        receipt: Option<&ReceiptRef>,
+    ) -> StoreResult<()>;
 
     /// Replaces a ticket's access key hash (a replayed submission gets a new key).
-    async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str) -> StoreResult<()>;
+    async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str)
+    -> StoreResult<()>;
 
     async fn ticket(&self, number: TicketNumber) -> StoreResult<Option<Ticket>>;
 

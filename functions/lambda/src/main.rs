@@ -1,0 +1,68 @@
+//! Builds the store once and serves the form API: under `lambda_http` when
+//! AWS Lambda runs it (`AWS_LAMBDA_RUNTIME_API` is set), otherwise as a plain
+//! HTTP server on 127.0.0.1 (`PORT`, default 3000).
+//!
+//! Storage: S3 + DynamoDB when `RECEIPTS_BUCKET` is set (with
+//! `TICKETS_TABLE`), else the embedded local store in `DATA_DIR` (default
+//! `data/`). Links back to the site use `SITE_URL`; `SITE_ORIGIN` enables
+//! CORS for that one origin.
+
+use anyhow::Context;
+use form_api::{ApiConfig, LocalStore, Store};
+use std::sync::Arc;
+
+/// The pages and the function enforce the same form options.
+const SITE_TOML: &str = include_str!("../../../site.toml");
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_current_span(true)
+        .without_time() // CloudWatch stamps each line
+        .init();
+
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let config = ApiConfig {
+        forms: form_api::site_forms(SITE_TOML)?,
+        site_url: env("SITE_URL")
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_owned(),
+        cors_origin: env("SITE_ORIGIN")
+            .map(|o| http::HeaderValue::from_str(&o).context("SITE_ORIGIN no es un origen válido"))
+            .transpose()?,
+    };
+    let store: Arc<dyn Store> = if env("RECEIPTS_BUCKET").is_some() {
+        Arc::new(form_api_aws::AwsStore::from_env().await?)
+    } else {
+        Arc::new(LocalStore::open(
+            env("DATA_DIR").as_deref().unwrap_or("data").as_ref(),
+        )?)
+    };
+    let app = form_api::router(store, config);
+
+    if env("AWS_LAMBDA_RUNTIME_API").is_some() {
+        lambda_http::run(app)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    } else {
+        let port: u16 = env("PORT")
+            .map(|p| p.parse())
+            .transpose()
+            .context("PORT no es un número")?
+            .unwrap_or(3000);
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        tracing::info!(address = %listener.local_addr()?, "API de formularios escuchando");
+        axum_serve(listener, app).await
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> anyhow::Result<()> {
+    axum::serve(listener, app)
+        .await
+        .context("el servidor se detuvo")
+}
