@@ -16,8 +16,7 @@ const GROUPED: &str = r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?";
 const PLAIN: &str = r"0*[1-9][0-9]{0,11}([.,][0-9]{1,2})?|0{1,12}[.,](0[1-9]|[1-9][0-9]?)";
 /// The HTML `pattern` of the amount field: either form, so the browser
 /// refuses zero too. "1.234" is one thousand two hundred thirty-four.
-pub const AMOUNT_PATTERN: &str =
-    r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?|0*[1-9][0-9]{0,11}([.,][0-9]{1,2})?|0{1,12}[.,](0[1-9]|[1-9][0-9]?)";
+pub const AMOUNT_PATTERN: &str = r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?|0*[1-9][0-9]{0,11}([.,][0-9]{1,2})?|0{1,12}[.,](0[1-9]|[1-9][0-9]?)";
 /// Zero written any way the pattern would otherwise accept, for a clearer message.
 const ZERO: &str = r"0{1,12}([.,]0{1,2})?";
 
@@ -58,7 +57,12 @@ impl FromStr for Amount {
         let units: u64 = integer.parse().map_err(|_| AmountError::Malformed)?;
         let cents: u64 = match decimals.len() {
             0 => 0,
-            1 => decimals.parse::<u64>().map_err(|_| AmountError::Malformed)? * 10,
+            1 => {
+                decimals
+                    .parse::<u64>()
+                    .map_err(|_| AmountError::Malformed)?
+                    * 10
+            }
             _ => decimals.parse().map_err(|_| AmountError::Malformed)?,
         };
         let total = units
@@ -109,15 +113,25 @@ mod tests {
     #[test]
     fn spanish_and_plain_amounts_mean_the_same() {
         for input in ["1.234,56", "1234,56", "1234.56", " 1234,56 "] {
-            assert_eq!(input.parse::<Amount>(), Ok(Amount::from_cents(123_456)), "{input}");
+            assert_eq!(
+                input.parse::<Amount>(),
+                Ok(Amount::from_cents(123_456)),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn thousands_dots_without_decimals_are_thousands() {
         assert_eq!("1.234".parse::<Amount>(), Ok(Amount::from_cents(123_400)));
-        assert_eq!("1.234.567".parse::<Amount>(), Ok(Amount::from_cents(123_456_700)));
-        assert_eq!("1.234.567,8".parse::<Amount>(), Ok(Amount::from_cents(123_456_780)));
+        assert_eq!(
+            "1.234.567".parse::<Amount>(),
+            Ok(Amount::from_cents(123_456_700))
+        );
+        assert_eq!(
+            "1.234.567,8".parse::<Amount>(),
+            Ok(Amount::from_cents(123_456_780))
+        );
     }
 
     #[test]
@@ -131,10 +145,26 @@ mod tests {
     #[test]
     fn malformed_amounts_are_refused() {
         for input in [
-            "", "abc", "-5", "1,234", "1.2345", "12,345", "1e309", "1.234.56", "1,234.56",
-            "0,123456789012", "12.34.56,7", "1 234", "∞", "١٢٣",
+            "",
+            "abc",
+            "-5",
+            "1,234",
+            "1.2345",
+            "12,345",
+            "1e309",
+            "1.234.56",
+            "1,234.56",
+            "0,123456789012",
+            "12.34.56,7",
+            "1 234",
+            "∞",
+            "١٢٣",
         ] {
-            assert_eq!(input.parse::<Amount>(), Err(AmountError::Malformed), "{input}");
+            assert_eq!(
+                input.parse::<Amount>(),
+                Err(AmountError::Malformed),
+                "{input}"
+            );
         }
     }
 
@@ -149,6 +179,9 @@ mod tests {
     fn amounts_display_in_spanish() {
         assert_eq!(Amount::from_cents(123_456).to_string(), "1.234,56");
         assert_eq!(Amount::from_cents(5).to_string(), "0,05");
-        assert_eq!(Amount::from_cents(100_000_000_00).to_string(), "100.000.000,00");
+        assert_eq!(
+            Amount::from_cents(10_000_000_000).to_string(),
+            "100.000.000,00"
+        );
     }
 }

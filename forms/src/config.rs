@@ -51,6 +51,9 @@ impl FormsConfig {
     }
 
     pub fn transfer_values(&self) -> impl Iterator<Item = &str> {
-        self.payment_methods.iter().filter(|m| m.is_transfer).map(|m| m.value.as_str())
+        self.payment_methods
+            .iter()
+            .filter(|m| m.is_transfer)
+            .map(|m| m.value.as_str())
     }
 }

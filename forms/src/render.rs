@@ -16,7 +16,11 @@ pub struct UnknownForm(pub String);
 
 /// Renders the form named `form_slug` (as written in the Markdown directive),
 /// posting to `api_url` (no trailing slash needed).
-pub fn render_form(form_slug: &str, config: &FormsConfig, api_url: &str) -> Result<String, UnknownForm> {
+pub fn render_form(
+    form_slug: &str,
+    config: &FormsConfig,
+    api_url: &str,
+) -> Result<String, UnknownForm> {
     let form = FormId::from_slug(form_slug).ok_or_else(|| UnknownForm(form_slug.to_owned()))?;
     Ok(render(form, config, api_url))
 }
@@ -31,7 +35,11 @@ pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
 <p class="formulario-nota">Los campos marcados con <span class="obligatorio" aria-hidden="true">*</span><span class="solo-lectores">asterisco</span> son obligatorios.</p>
 <div class="formulario-resumen" id="formulario-{slug}-resumen" role="alert" tabindex="-1" hidden></div>
 "#,
-        action = escape(&format!("{}/{}", api_url.trim_end_matches('/'), form.endpoint())),
+        action = escape(&format!(
+            "{}/{}",
+            api_url.trim_end_matches('/'),
+            form.endpoint()
+        )),
         title = escape(form.title()),
     );
     for field in form.fields(config) {
@@ -54,16 +62,29 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
     let error_id = format!("{id}-error");
     let condition = match &field.required {
         Required::WhenOneOf { field, values } => {
-            format!(r#" data-si-campo="{field}" data-si-valores="{}""#, escape(&values.join(" ")))
+            format!(
+                r#" data-si-campo="{field}" data-si-valores="{}""#,
+                escape(&values.join(" "))
+            )
         }
-        Required::WhenChecked { field } => format!(r#" data-si-campo="{field}" data-si-valores="{CHECKED}""#),
+        Required::WhenChecked { field } => {
+            format!(r#" data-si-campo="{field}" data-si-valores="{CHECKED}""#)
+        }
         Required::Always | Required::Optional => String::new(),
     };
     // Conditional fields are shown and required by the script once they
     // apply; without it they stay visible, optional for the browser, and the
     // server enforces them.
-    let required = if field.required == Required::Always { " required" } else { "" };
-    let described = if field.help.is_some() { format!("{help_id} {error_id}") } else { error_id.clone() };
+    let required = if field.required == Required::Always {
+        " required"
+    } else {
+        ""
+    };
+    let described = if field.help.is_some() {
+        format!("{help_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
     let common = format!(
         r#"id="{id}" name="{name}" aria-describedby="{described}" data-mensaje-falta="{missing}" data-mensaje-invalido="{invalid}"{required}"#,
         name = field.name,
@@ -76,11 +97,19 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
         } else {
             ""
         };
-        let _ = write!(html, r#"<label for="{id}">{}{mark}</label>"#, escape(field.label));
+        let _ = write!(
+            html,
+            r#"<label for="{id}">{}{mark}</label>"#,
+            escape(field.label)
+        );
     };
     let help = |html: &mut String| {
         if let Some(text) = &field.help {
-            let _ = write!(html, r#"<p class="ayuda" id="{help_id}">{}</p>"#, escape(text));
+            let _ = write!(
+                html,
+                r#"<p class="ayuda" id="{help_id}">{}</p>"#,
+                escape(text)
+            );
         }
     };
     let error = format!(r#"<p class="error-campo" id="{error_id}" hidden></p>"#);
@@ -107,10 +136,18 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
         _ => {}
     }
 
-    let _ = write!(html, r#"<div class="campo campo-{}" data-campo="{}"{condition}>"#, control_class(&field.control), field.name);
+    let _ = write!(
+        html,
+        r#"<div class="campo campo-{}" data-campo="{}"{condition}>"#,
+        control_class(&field.control),
+        field.name
+    );
     match &field.control {
         Control::Checkbox => {
-            let _ = write!(html, r#"<input type="checkbox" value="{CHECKED}" {common}>"#);
+            let _ = write!(
+                html,
+                r#"<input type="checkbox" value="{CHECKED}" {common}>"#
+            );
             label(html);
             help(html);
         }
@@ -156,19 +193,33 @@ fn render_control(html: &mut String, control: &Control, common: &str) {
             );
         }
         Control::Select(choices) => {
-            let _ = write!(html, r#"<select {common}><option value="">Elija una opción</option>"#);
+            let _ = write!(
+                html,
+                r#"<select {common}><option value="">Elija una opción</option>"#
+            );
             for choice in choices {
-                let _ = write!(html, r#"<option value="{}">{}</option>"#, escape(&choice.value), escape(&choice.label));
+                let _ = write!(
+                    html,
+                    r#"<option value="{}">{}</option>"#,
+                    escape(&choice.value),
+                    escape(&choice.label)
+                );
             }
             html.push_str("</select>");
         }
         Control::Date { max_age_days } => {
             // `min`/`max` depend on the reader's today, which a static page
             // cannot know: the script sets them from `data-dias-maximos`.
-            let _ = write!(html, r#"<input type="date" {common} data-dias-maximos="{max_age_days}">"#);
+            let _ = write!(
+                html,
+                r#"<input type="date" {common} data-dias-maximos="{max_age_days}">"#
+            );
         }
         Control::File { accept, max_bytes } => {
-            let _ = write!(html, r#"<input type="file" {common} accept="{accept}" data-bytes-maximos="{max_bytes}">"#);
+            let _ = write!(
+                html,
+                r#"<input type="file" {common} accept="{accept}" data-bytes-maximos="{max_bytes}">"#
+            );
         }
         Control::Checkbox | Control::Honeypot | Control::Hidden { .. } => {}
     }

@@ -106,7 +106,8 @@ pub const ORDERS_PATTERN: &str = r"[1-9][0-9]{0,9}([ ,;]+[1-9][0-9]{0,9}){0,19}"
 /// A bank reference: letters, digits and hyphens.
 pub const REFERENCE_PATTERN: &str = r"[A-Za-z0-9\-]{4,30}";
 /// Idempotency keys the page's script generates (UUID v4).
-pub const IDEMPOTENCY_PATTERN: &str = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+pub const IDEMPOTENCY_PATTERN: &str =
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -127,16 +128,25 @@ pub enum Control {
     Text(TextRules),
     TextArea(TextRules),
     /// Money, typed the Spanish or the plain way; at most `max`.
-    Amount { max: Amount },
+    Amount {
+        max: Amount,
+    },
     Select(Vec<Choice>),
     /// A calendar date no later than today and no older than `max_age_days`.
-    Date { max_age_days: u16 },
+    Date {
+        max_age_days: u16,
+    },
     Checkbox,
-    File { accept: &'static str, max_bytes: usize },
+    File {
+        accept: &'static str,
+        max_bytes: usize,
+    },
     /// A text field people never see; anything in it marks the submission as spam.
     Honeypot,
     /// Filled in by the page's script.
-    Hidden { pattern: &'static str },
+    Hidden {
+        pattern: &'static str,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -154,9 +164,14 @@ pub enum Required {
     Always,
     Optional,
     /// Required when the select `field` has one of `values`; otherwise not sent.
-    WhenOneOf { field: &'static str, values: Vec<String> },
+    WhenOneOf {
+        field: &'static str,
+        values: Vec<String>,
+    },
     /// Required when the checkbox `field` is ticked; otherwise not sent.
-    WhenChecked { field: &'static str },
+    WhenChecked {
+        field: &'static str,
+    },
 }
 
 /// The most characters an amount may have.
@@ -165,8 +180,20 @@ pub const AMOUNT_MAX_LENGTH: usize = 20;
 /// The value a ticked checkbox submits.
 pub const CHECKED: &str = "si";
 
-fn text(pattern: &'static str, min: Option<usize>, max: usize, autocomplete: &'static str) -> TextRules {
-    TextRules { input_type: "text", pattern, min_length: min, max_length: max, inputmode: None, autocomplete }
+fn text(
+    pattern: &'static str,
+    min: Option<usize>,
+    max: usize,
+    autocomplete: &'static str,
+) -> TextRules {
+    TextRules {
+        input_type: "text",
+        pattern,
+        min_length: min,
+        max_length: max,
+        inputmode: None,
+        autocomplete,
+    }
 }
 
 fn contact_fields() -> [Field; 2] {
@@ -204,7 +231,10 @@ fn file_field(name: &'static str, label: &'static str, help: &str) -> Field {
             "{help} Formatos aceptados: PNG, JPEG, WebP o PDF, de hasta {} MB.",
             MAX_RECEIPT_BYTES / (1024 * 1024)
         )),
-        control: Control::File { accept: ACCEPT, max_bytes: MAX_RECEIPT_BYTES },
+        control: Control::File {
+            accept: ACCEPT,
+            max_bytes: MAX_RECEIPT_BYTES,
+        },
         required: Required::Optional,
         missing: "",
         invalid: "Adjunte una imagen PNG, JPEG o WebP, o un PDF, de hasta 4 MB.",
@@ -272,7 +302,14 @@ fn payment_report_fields(config: &FormsConfig) -> Vec<Field> {
             label: "Moneda",
             help: None,
             control: Control::Select(
-                config.currencies.iter().map(|c| Choice { value: c.clone(), label: c.clone() }).collect(),
+                config
+                    .currencies
+                    .iter()
+                    .map(|c| Choice {
+                        value: c.clone(),
+                        label: c.clone(),
+                    })
+                    .collect(),
             ),
             required: Required::Always,
             missing: "Elija la moneda del pago.",
@@ -403,7 +440,11 @@ fn ticket_fields(config: &FormsConfig) -> Vec<Field> {
             missing: "Escriba su mensaje.",
             invalid: "Escriba un mensaje de entre 20 y 5000 caracteres.",
         },
-        file_field(names::ATTACHMENT, "Archivo adjunto (opcional)", "Una captura o un documento que ayude a entender el caso."),
+        file_field(
+            names::ATTACHMENT,
+            "Archivo adjunto (opcional)",
+            "Una captura o un documento que ayude a entender el caso.",
+        ),
     ];
     fields.extend(anti_spam_fields());
     fields

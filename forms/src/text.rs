@@ -45,7 +45,13 @@ mod tests {
 
     #[test]
     fn bidi_overrides_and_controls_are_not_safe_but_accents_are() {
-        for bad in ["abc\u{202E}def", "a\u{0}b", "a\u{200B}b", "a\u{85}b", "a\nb"] {
+        for bad in [
+            "abc\u{202E}def",
+            "a\u{0}b",
+            "a\u{200B}b",
+            "a\u{85}b",
+            "a\nb",
+        ] {
             assert!(!full_match(SAFE_LINE, bad), "{bad:?}");
         }
         assert!(full_match(SAFE_LINE, "José Núñez <b>'\"&"));

@@ -57,6 +57,8 @@ pub enum Details {
     Ticket(TicketRequest),
 }
 
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentReport {
     pub ordenes: Vec<u64>,
@@ -64,6 +66,7 @@ pub struct PaymentReport {
     pub moneda: String,
     pub metodo: String,
     pub banco_destino: String,
+    #[serde(with = "iso_date")]
     pub fecha: Date,
     pub referencia: String,
     pub banco_origen: Option<String>,
@@ -94,9 +97,21 @@ impl Submission {
     pub fn summary(&self) -> String {
         match &self.details {
             Details::Payment(p) => {
-                let orders = p.ordenes.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-                let noun = if p.ordenes.len() == 1 { "orden" } else { "órdenes" };
-                format!("Reporte de pago de {} {} ({noun} {orders})", p.monto, p.moneda)
+                let orders = p
+                    .ordenes
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let noun = if p.ordenes.len() == 1 {
+                    "orden"
+                } else {
+                    "órdenes"
+                };
+                format!(
+                    "Reporte de pago de {} {} ({noun} {orders})",
+                    p.monto, p.moneda
+                )
             }
             Details::Ticket(t) => format!("Ticket: {}", t.asunto),
         }
@@ -115,7 +130,10 @@ impl FieldErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -147,8 +165,12 @@ pub fn validate(
     let mut idempotency_key = None;
 
     for field in &fields {
-        let texts: Vec<&str> =
-            raw.fields.iter().filter(|(n, _)| n == field.name).map(|(_, v)| v.as_str()).collect();
+        let texts: Vec<&str> = raw
+            .fields
+            .iter()
+            .filter(|(n, _)| n == field.name)
+            .map(|(_, v)| v.as_str())
+            .collect();
         let files: Vec<&RawFile> = raw.files.iter().filter(|f| f.field == field.name).collect();
         if texts.len() + files.len() > 1 {
             errors.push(field.name, "Este campo se envió más de una vez.");
@@ -164,10 +186,12 @@ pub fn validate(
             Control::Hidden { pattern } => {
                 let valid = (!text.is_empty() && full_match(pattern, text)).then_some(text);
                 match field.name {
-                    names::FILL_TIME => {
-                        if valid.and_then(|t| t.parse::<u64>().ok()).is_some_and(|ms| ms < MIN_FILL_MILLIS) {
-                            spam = spam.or(Some(SpamSignal::TooFast));
-                        }
+                    names::FILL_TIME
+                        if valid
+                            .and_then(|t| t.parse::<u64>().ok())
+                            .is_some_and(|ms| ms < MIN_FILL_MILLIS) =>
+                    {
+                        spam = spam.or(Some(SpamSignal::TooFast));
                     }
                     names::IDEMPOTENCY => idempotency_key = valid.map(str::to_owned),
                     _ => {}
@@ -177,7 +201,12 @@ pub fn validate(
                 // Browsers send an empty, nameless part when no file was chosen.
                 Some(file) if !(file.bytes.is_empty() && file.file_name.is_empty()) => {
                     match check_file(file, *max_bytes) {
-                        Ok(kind) => attachment = Some(Attachment { kind, bytes: file.bytes.clone() }),
+                        Ok(kind) => {
+                            attachment = Some(Attachment {
+                                kind,
+                                bytes: file.bytes.clone(),
+                            })
+                        }
                         Err(message) => errors.push(field.name, message),
                     }
                 }
@@ -199,7 +228,9 @@ pub fn validate(
     }
 
     let details = match form {
-        FormId::PaymentReport => payment_report(&mut values, &mut errors, config, now).map(Details::Payment),
+        FormId::PaymentReport => {
+            payment_report(&mut values, &mut errors, config, now).map(Details::Payment)
+        }
         FormId::Ticket => Some(Details::Ticket(TicketRequest {
             departamento: values.take(names::DEPARTMENT),
             asunto: values.take(names::SUBJECT),
@@ -247,7 +278,10 @@ pub fn check_value(field: &Field, raw: &str) -> Result<Option<String>, String> {
         Control::Amount { .. } => {
             if html_length(value) > AMOUNT_MAX_LENGTH || !full_match(AMOUNT_PATTERN, value) {
                 // The typed parse tells zero apart from other malformed input.
-                return Err(value.parse::<Amount>().err().map_or_else(|| field.invalid.to_owned(), |e| e.to_string()));
+                return Err(value
+                    .parse::<Amount>()
+                    .err()
+                    .map_or_else(|| field.invalid.to_owned(), |e| e.to_string()));
             }
         }
         Control::Select(choices) => {
@@ -272,10 +306,17 @@ pub fn check_value(field: &Field, raw: &str) -> Result<Option<String>, String> {
 
 /// Whether a conditional field applies, judged on the raw controlling value.
 fn applies(field: &Field, raw: &RawSubmission) -> bool {
-    let value_of = |name: &str| raw.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim());
+    let value_of = |name: &str| {
+        raw.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+    };
     match &field.required {
         Required::Always | Required::Optional => true,
-        Required::WhenOneOf { field, values } => value_of(field).is_some_and(|v| values.iter().any(|x| x == v)),
+        Required::WhenOneOf { field, values } => {
+            value_of(field).is_some_and(|v| values.iter().any(|x| x == v))
+        }
         Required::WhenChecked { field } => value_of(field) == Some(CHECKED),
     }
 }
@@ -301,23 +342,31 @@ fn payment_report(
     now: OffsetDateTime,
 ) -> Option<PaymentReport> {
     let orders = values.get(names::ORDERS).map(|text| {
-        let mut orders: Vec<u64> =
-            text.split([',', ';', ' ']).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+        let mut orders: Vec<u64> = text
+            .split([',', ';', ' '])
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect();
         orders.sort_unstable();
         orders.dedup();
         orders
     });
-    let amount = values.get(names::AMOUNT).and_then(|text| match text.parse::<Amount>() {
-        Ok(amount) if amount <= config.max_amount => Some(amount),
-        Ok(_) => {
-            errors.push(names::AMOUNT, format!("El monto no puede superar {}.", config.max_amount));
-            None
-        }
-        Err(e) => {
-            errors.push(names::AMOUNT, e.to_string());
-            None
-        }
-    });
+    let amount = values
+        .get(names::AMOUNT)
+        .and_then(|text| match text.parse::<Amount>() {
+            Ok(amount) if amount <= config.max_amount => Some(amount),
+            Ok(_) => {
+                errors.push(
+                    names::AMOUNT,
+                    format!("El monto no puede superar {}.", config.max_amount),
+                );
+                None
+            }
+            Err(e) => {
+                errors.push(names::AMOUNT, e.to_string());
+                None
+            }
+        });
     let date = values.get(names::DATE).and_then(|text| {
         let result = payment_date(text, config.max_payment_age_days, now);
         if let Err(message) = &result {
@@ -346,7 +395,8 @@ fn payment_report(
 /// ahead of ours by up to 14 hours, UTC+14) and not older than allowed.
 fn payment_date(text: &str, max_age_days: u16, now: OffsetDateTime) -> Result<Date, &'static str> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = Date::parse(text, &format).map_err(|_| "Indique una fecha válida, por ejemplo 2026-03-15.")?;
+    let date = Date::parse(text, &format)
+        .map_err(|_| "Indique una fecha válida, por ejemplo 2026-03-15.")?;
     let latest = (now + Duration::hours(14)).date();
     let earliest = now.date() - Duration::days(i64::from(max_age_days));
     if date > latest {
@@ -368,7 +418,10 @@ impl Values {
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn remove(&mut self, name: &str) -> Option<String> {

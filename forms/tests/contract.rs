@@ -20,11 +20,15 @@ fn rendered(form: FormId) -> Html {
 
 fn control<'a>(html: &'a Html, name: &str) -> ElementRef<'a> {
     let selector = Selector::parse(&format!(r#"[name="{name}"]"#)).expect("selector");
-    html.select(&selector).next().unwrap_or_else(|| panic!("no control named {name}"))
+    html.select(&selector)
+        .next()
+        .unwrap_or_else(|| panic!("no control named {name}"))
 }
 
 fn full_match(pattern: &str, value: &str) -> bool {
-    Regex::new(&format!("^(?:{pattern})$")).expect("pattern compiles").is_match(value)
+    Regex::new(&format!("^(?:{pattern})$"))
+        .expect("pattern compiles")
+        .is_match(value)
 }
 
 /// What a browser running the page's script lets through, from the markup alone.
@@ -57,19 +61,34 @@ fn html_allows(html: &Html, name: &str, value: &str) -> bool {
             .any(|o| o.value().attr("value") == Some(value) && !value.is_empty()),
         (_, Some("checkbox")) => attr("value") == Some(value),
         (_, Some("date")) => {
-            let days: i64 = attr("data-dias-maximos").expect("date limit").parse().expect("number");
+            let days: i64 = attr("data-dias-maximos")
+                .expect("date limit")
+                .parse()
+                .expect("number");
             let today = NOW.date();
-            let (min, max) = ((today - Duration::days(days)).to_string(), today.to_string());
+            let (min, max) = (
+                (today - Duration::days(days)).to_string(),
+                today.to_string(),
+            );
             full_match("[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-                && time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
+                && time::Date::parse(
+                    value,
+                    time::macros::format_description!("[year]-[month]-[day]"),
+                )
+                .is_ok()
                 && value >= min.as_str()
                 && value <= max.as_str()
         }
         _ => match attr("data-monto-maximo") {
             Some(max) => {
                 let grouped = full_match(r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]{1,2})?", value);
-                let plain = if grouped { value.replace('.', "").replace(',', ".") } else { value.replace(',', ".") };
-                plain.parse::<f64>().expect("pattern-checked number") <= max.parse::<f64>().expect("number")
+                let plain = if grouped {
+                    value.replace('.', "").replace(',', ".")
+                } else {
+                    value.replace(',', ".")
+                };
+                plain.parse::<f64>().expect("pattern-checked number")
+                    <= max.parse::<f64>().expect("number")
             }
             None => true,
         },
@@ -132,7 +151,12 @@ const CASES: &[(FormId, &str, &str, bool)] = {
         (P, "banco_origen", "B", false),
         (P, "factura_fisica", "si", true),
         (P, "factura_fisica", "on", false),
-        (P, "direccion_envio", "Calle 5, Casa 12, Maracaibo 4001", true),
+        (
+            P,
+            "direccion_envio",
+            "Calle 5, Casa 12, Maracaibo 4001",
+            true,
+        ),
         (P, "direccion_envio", "Maracaibo", false),
         (P, "direccion_envio", "", false),
         (P, "nombre", "María José Núñez", true),
@@ -150,9 +174,19 @@ const CASES: &[(FormId, &str, &str, bool)] = {
         (T, "asunto", "Ayuda con DNS", true),
         (T, "asunto", "Hola", false),
         (T, "asunto", "Línea\u{2066}oculta", false),
-        (T, "mensaje", "Necesito ayuda con la configuración\r\nde mi dominio, por favor.", true),
+        (
+            T,
+            "mensaje",
+            "Necesito ayuda con la configuración\r\nde mi dominio, por favor.",
+            true,
+        ),
         (T, "mensaje", "Muy corto", false),
-        (T, "mensaje", "Texto con control \u{7} oculto dentro.", false),
+        (
+            T,
+            "mensaje",
+            "Texto con control \u{7} oculto dentro.",
+            false,
+        ),
     ]
 };
 
@@ -176,19 +210,40 @@ fn every_field_is_rendered_with_the_rules_of_its_definition() {
         for field in form.fields(&config()) {
             let el = control(&html, field.name);
             let required = el.value().attr("required").is_some();
-            assert_eq!(required, field.required == Required::Always, "required on {}", field.name);
+            assert_eq!(
+                required,
+                field.required == Required::Always,
+                "required on {}",
+                field.name
+            );
             if field.name == names::HONEYPOT || el.value().attr("type") == Some("hidden") {
                 continue;
             }
             let id = el.value().attr("id").expect("visible controls have an id");
             let label = Selector::parse(&format!(r#"label[for="{id}"]"#)).expect("selector");
-            assert!(html.select(&label).next().is_some(), "{} has a label", field.name);
-            let described = el.value().attr("aria-describedby").expect("aria-describedby");
+            assert!(
+                html.select(&label).next().is_some(),
+                "{} has a label",
+                field.name
+            );
+            let described = el
+                .value()
+                .attr("aria-describedby")
+                .expect("aria-describedby");
             for target in described.split(' ') {
                 let selector = Selector::parse(&format!("#{target}")).expect("selector");
-                assert!(html.select(&selector).next().is_some(), "{} describedby {target} exists", field.name);
+                assert!(
+                    html.select(&selector).next().is_some(),
+                    "{} describedby {target} exists",
+                    field.name
+                );
             }
-            assert_eq!(el.value().attr("data-mensaje-falta"), Some(field.missing), "{}", field.name);
+            assert_eq!(
+                el.value().attr("data-mensaje-falta"),
+                Some(field.missing),
+                "{}",
+                field.name
+            );
         }
     }
 }
@@ -197,20 +252,36 @@ fn every_field_is_rendered_with_the_rules_of_its_definition() {
 fn the_receipt_input_states_the_types_and_the_size_limit() {
     let html = rendered(FormId::PaymentReport);
     let receipt = control(&html, "comprobante");
-    assert_eq!(receipt.value().attr("accept"), Some(help_forms::receipt::ACCEPT));
+    assert_eq!(
+        receipt.value().attr("accept"),
+        Some(help_forms::receipt::ACCEPT)
+    );
     assert_eq!(receipt.value().attr("data-bytes-maximos"), Some("4194304"));
-    let help = html.select(&Selector::parse("#reporte-de-pago-comprobante-ayuda").expect("selector")).next();
+    let help = html
+        .select(&Selector::parse("#reporte-de-pago-comprobante-ayuda").expect("selector"))
+        .next();
     let text: String = help.expect("help text").text().collect();
-    assert!(text.contains("PNG, JPEG, WebP o PDF, de hasta 4 MB"), "{text}");
+    assert!(
+        text.contains("PNG, JPEG, WebP o PDF, de hasta 4 MB"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_invoice_box_states_the_shipping_rules() {
     let html = rendered(FormId::PaymentReport);
-    let help = html.select(&Selector::parse("#reporte-de-pago-factura-fisica-ayuda").expect("selector")).next();
+    let help = html
+        .select(&Selector::parse("#reporte-de-pago-factura-fisica-ayuda").expect("selector"))
+        .next();
     let text: String = help.expect("help text").text().collect();
-    assert!(text.contains("adicional de envío de factura fiscal"), "{text}");
-    assert!(text.contains("No realizamos envíos con cobro en destino"), "{text}");
+    assert!(
+        text.contains("adicional de envío de factura fiscal"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No realizamos envíos con cobro en destino"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //!
 //! Storage: S3 + DynamoDB when `RECEIPTS_BUCKET` is set (with
 //! `TICKETS_TABLE`), else the embedded local store in `DATA_DIR` (default
-//! `data/`). Links back to the site use `SITE_URL`; `SITE_ORIGIN` enables
-//! CORS for that one origin.
+//! `data/`). `SITE_ORIGIN` is where the static site lives: links back to it
+//! start there, and CORS allows that one origin (empty: same origin only).
 
 use anyhow::Context;
 use form_api::{ApiConfig, LocalStore, Store};
@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let config = ApiConfig {
         forms: form_api::site_forms(SITE_TOML)?,
-        site_url: env("SITE_URL")
+        site_url: env("SITE_ORIGIN")
             .unwrap_or_default()
             .trim_end_matches('/')
             .to_owned(),

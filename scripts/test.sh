@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what it needs (moto in
+# a venv, cfn-lint/checkov, Chromium, npm packages, the Nu checker, lychee),
+# then runs the Rust tests (the AWS backend against moto on 127.0.0.1), the
+# offline infrastructure checks and the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "Rust: formato y lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "S3/DynamoDB de prueba (moto) en 127.0.0.1"
+. scripts/lib/moto.sh
+moto_start
+trap moto_stop EXIT
+
+step "Rust: pruebas unitarias, de integración y contra moto"
+REQUIRE_MOTO=1 cargo test --workspace
+
+step "Infraestructura: SAM → CloudFormation, cfn-lint, checkov"
+infra/validate.sh
+
+step "Navegador: Chromium, accesibilidad, HTML válido, enlaces"
+tests/browser/setup.sh
+tests/browser/run.sh
+
+step "Todo en verde"
