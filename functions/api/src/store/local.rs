@@ -344,3 +344,213 @@ impl Store for LocalStore {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submit::{self, SubmitError};
+    use help_forms::validate::{Attachment, Details, TicketRequest};
+    use help_forms::{FormId, ReceiptKind, Submission};
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\nlocal";
+
+    fn submission(key: &str) -> Submission {
+        Submission {
+            form: FormId::Ticket,
+            name: "Ana Pérez".into(),
+            email: "ana@example.com".into(),
+            details: Details::Ticket(TicketRequest {
+                departamento: "facturacion".into(),
+                asunto: "Factura duplicada".into(),
+                mensaje: "Recibí dos facturas por el mismo servicio este mes.".into(),
+            }),
+            attachment: Some(Attachment {
+                kind: ReceiptKind::Png,
+                bytes: Bytes::from_static(PNG),
+            }),
+            idempotency_key: Some(key.into()),
+            spam: None,
+        }
+    }
+
+    fn open() -> (tempfile::TempDir, LocalStore) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = LocalStore::open(dir.path()).expect("open");
+        (dir, store)
+    }
+
+    fn receipts(store: &LocalStore) -> usize {
+        std::fs::read_dir(store.dir().join("comprobantes"))
+            .expect("dir")
+            .count()
+    }
+
+    #[tokio::test]
+    async fn a_recorded_ticket_and_its_receipt_survive_reopening_the_store() {
+        let (dir, store) = open();
+        let s = submission("k1");
+        let key = submit::idempotency_key(&s, &[]);
+        let done = submit::record(&store, &s, &key, OffsetDateTime::now_utc())
+            .await
+            .expect("recorded");
+        drop(store);
+
+        let store = LocalStore::open(dir.path()).expect("reopen");
+        let ticket = store
+            .ticket(done.number)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(ticket.status, Status::Open);
+        assert_eq!(ticket.details, s.details);
+        assert_eq!(
+            ticket.access_hash,
+            submit::hash_access_key(&done.access_key)
+        );
+        let receipt = ticket.receipt.expect("receipt");
+        assert_eq!(
+            store.receipt(&receipt).await.expect("read").as_deref(),
+            Some(PNG)
+        );
+    }
+
+    #[tokio::test]
+    async fn concurrent_duplicates_share_one_ticket_and_one_receipt_file() {
+        let (_dir, store) = open();
+        let s = submission("k2");
+        let key = submit::idempotency_key(&s, &[]);
+        let now = OffsetDateTime::now_utc();
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let (store, s, key) = (store.clone(), s.clone(), key.clone());
+                tokio::spawn(async move { submit::record(&store, &s, &key, now).await })
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for task in tasks {
+            numbers.push(task.await.expect("join").expect("recorded").number);
+        }
+        numbers.dedup();
+        assert_eq!(numbers, vec![TicketNumber(1)]);
+        assert_eq!(receipts(&store), 1);
+        assert_eq!(store.ticket(TicketNumber(2)).await.expect("read"), None);
+    }
+
+    #[tokio::test]
+    async fn a_claim_left_by_a_crashed_writer_is_taken_over_once_stale() {
+        let (_dir, store) = open();
+        let s = submission("k3");
+        let key = submit::idempotency_key(&s, &[]);
+        let receipt = ReceiptRef::for_submission(&key, ReceiptKind::Png, PNG.len() as u64);
+        let then = OffsetDateTime::now_utc() - time::Duration::minutes(5);
+        // The crashed writer claimed and uploaded, but never committed.
+        let claim = store
+            .claim(
+                &key,
+                "crashed",
+                Some(&receipt),
+                then,
+                then - submit::STALE_AFTER,
+            )
+            .await;
+        assert_eq!(claim.expect("claim"), Claim::Owned);
+        store
+            .put_receipt(&receipt, Bytes::from_static(PNG))
+            .await
+            .expect("upload");
+
+        let done = submit::record(&store, &s, &key, OffsetDateTime::now_utc())
+            .await
+            .expect("taken over");
+        assert_eq!(done.number, TicketNumber(1));
+        assert_eq!(receipts(&store), 1, "the same receipt file was reused");
+        let late = store.commit(&key, "crashed", &new_ticket(&s)).await;
+        assert!(
+            matches!(late, Err(StoreError::Conflict(_))),
+            "the crashed writer cannot commit any more"
+        );
+    }
+
+    #[tokio::test]
+    async fn abandoning_removes_the_receipt_and_the_claim() {
+        let (_dir, store) = open();
+        let s = submission("k4");
+        let key = submit::idempotency_key(&s, &[]);
+        let receipt = ReceiptRef::for_submission(&key, ReceiptKind::Png, PNG.len() as u64);
+        let now = OffsetDateTime::now_utc();
+        store
+            .claim(&key, "me", Some(&receipt), now, now - submit::STALE_AFTER)
+            .await
+            .expect("claim");
+        store
+            .put_receipt(&receipt, Bytes::from_static(PNG))
+            .await
+            .expect("upload");
+        // Someone else cannot abandon my claim.
+        store
+            .abandon(&key, "other", Some(&receipt))
+            .await
+            .expect("no-op");
+        assert_eq!(receipts(&store), 1);
+        store
+            .abandon(&key, "me", Some(&receipt))
+            .await
+            .expect("abandon");
+        assert_eq!(receipts(&store), 0);
+        let again = store
+            .claim(
+                &key,
+                "retry",
+                Some(&receipt),
+                now,
+                now - submit::STALE_AFTER,
+            )
+            .await;
+        assert_eq!(again.expect("claim"), Claim::Owned);
+    }
+
+    #[tokio::test]
+    async fn a_pending_claim_makes_a_duplicate_wait_then_give_up() {
+        let (_dir, store) = open();
+        let s = submission("k5");
+        let key = submit::idempotency_key(&s, &[]);
+        let now = OffsetDateTime::now_utc();
+        store
+            .claim(&key, "slow", None, now, now - submit::STALE_AFTER)
+            .await
+            .expect("claim");
+        let result = submit::record(&store, &s, &key, now).await;
+        assert!(matches!(result, Err(SubmitError::StillInProgress)));
+        assert_eq!(store.ticket(TicketNumber(1)).await.expect("read"), None);
+    }
+
+    #[tokio::test]
+    async fn votes_accumulate_per_article() {
+        let (_dir, store) = open();
+        for useful in [true, true, false] {
+            store
+                .vote("como-abrir-un-ticket", useful)
+                .await
+                .expect("vote");
+        }
+        assert_eq!(
+            store.votes("como-abrir-un-ticket").await.expect("votes"),
+            (2, 1)
+        );
+        assert_eq!(store.votes("otro").await.expect("votes"), (0, 0));
+    }
+
+    fn new_ticket(s: &Submission) -> NewTicket {
+        NewTicket {
+            form: s.form,
+            created_at: OffsetDateTime::now_utc(),
+            name: s.name.clone(),
+            email: s.email.clone(),
+            summary: s.summary(),
+            details: s.details.clone(),
+            receipt: None,
+            access_hash: String::new(),
+            spam: None,
+        }
+    }
+}
