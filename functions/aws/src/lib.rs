@@ -16,8 +16,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use bytes::Bytes;
 use form_api::store::{
-    Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket,
-    TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, StatusChange, Store,
+    StoreError, StoreResult, Ticket, TicketNumber,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -197,6 +197,8 @@ pub fn ticket_item(number: TicketNumber, t: &NewTicket) -> StoreResult<Item> {
         ("resumen".to_owned(), s(&t.summary)),
         ("detalles".to_owned(), s(to_json(&t.details)?)),
         ("clave_hash".to_owned(), s(&t.access_hash)),
+        ("historial".to_owned(), s("[]")),
+        ("version".to_owned(), n(0)),
     ]);
     if let Some(receipt) = &t.receipt {
         item.insert("comprobante".to_owned(), s(to_json(receipt)?));
@@ -230,6 +232,8 @@ fn ticket_from_item(item: &Item) -> StoreResult<Ticket> {
         spam: optional_text(item, "spam")
             .map(|t| from_json(&t))
             .transpose()?,
+        history: from_json(&text(item, "historial")?)?,
+        version: number(item, "version").unwrap_or(0),
     })
 }
 
@@ -462,5 +466,96 @@ impl Store for AwsStore {
         Ok(item.map_or((0, 0), |i| {
             (number(&i, "si").unwrap_or(0), number(&i, "no").unwrap_or(0))
         }))
+    }
+
+    async fn tickets(&self) -> StoreResult<Vec<Ticket>> {
+        self.scan("TICKET#")
+            .await?
+            .iter()
+            .map(ticket_from_item)
+            .collect()
+    }
+
+    async fn set_status(
+        &self,
+        number: TicketNumber,
+        expected_version: u64,
+        change: &StatusChange,
+    ) -> StoreResult<()> {
+        let current = self
+            .get(ticket_pk(number))
+            .await?
+            .ok_or_else(|| StoreError::Other(format!("no existe el ticket {number}")))?;
+        let mut history: Vec<StatusChange> = from_json(&text(&current, "historial")?)?;
+        history.push(change.clone());
+        let status = to_json(&change.status)?;
+        let mut update = self
+            .dynamo
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(ticket_pk(number)))
+            .condition_expression("#version = :esperada")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":esperada", n(expected_version))
+            .expression_attribute_values(":uno", n(1))
+            .expression_attribute_values(":estado", s(status.trim_matches('"')))
+            .expression_attribute_values(":historial", s(to_json(&history)?));
+        update = match &change.message {
+            Some(message) => update
+                .update_expression("SET estado = :estado, historial = :historial, mensaje_estado = :mensaje ADD #version :uno")
+                .expression_attribute_values(":mensaje", s(message)),
+            None => update.update_expression("SET estado = :estado, historial = :historial REMOVE mensaje_estado ADD #version :uno"),
+        };
+        match update.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::Conflict(format!(
+                "el ticket {number} cambió mientras tanto"
+            ))),
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    async fn all_votes(&self) -> StoreResult<Vec<ArticleVotes>> {
+        Ok(self
+            .scan("VOTOS#")
+            .await?
+            .iter()
+            .filter_map(|item| {
+                let article = optional_text(item, "pk")?
+                    .strip_prefix("VOTOS#")?
+                    .to_owned();
+                Some(ArticleVotes {
+                    article,
+                    yes: number(item, "si").unwrap_or(0),
+                    no: number(item, "no").unwrap_or(0),
+                })
+            })
+            .collect())
+    }
+}
+
+impl AwsStore {
+    /// Every item whose key starts with `prefix` (staff listings only).
+    async fn scan(&self, prefix: &str) -> StoreResult<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .dynamo
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("begins_with(pk, :prefijo)")
+                .expression_attribute_values(":prefijo", s(prefix))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(classify)?;
+            items.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(items),
+            }
+        }
     }
 }

@@ -5,7 +5,8 @@
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use form_api::Store;
-use form_api::store::{Ticket, TicketNumber};
+use form_api::StoreError;
+use form_api::store::{Status, StatusChange, Ticket, TicketNumber};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -38,6 +39,55 @@ enum Command {
         #[arg(long, value_name = "ARCHIVO")]
         salida: PathBuf,
     },
+    /// Lista los tickets, los más recientes primero.
+    List {
+        /// Solo los de este estado.
+        #[arg(long, value_enum)]
+        estado: Option<StatusArg>,
+        /// Solo reportes de pago o solo tickets.
+        #[arg(long, value_parser = ["reporte-de-pago", "ticket"])]
+        tipo: Option<String>,
+        /// Solo los creados desde esta fecha (AAAA-MM-DD).
+        #[arg(long, value_name = "FECHA")]
+        desde: Option<String>,
+        /// Incluir los marcados como spam.
+        #[arg(long)]
+        spam: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cambia el estado de un ticket; el mensaje lo verá el cliente.
+    Status {
+        numero: u64,
+        #[arg(value_enum)]
+        estado: StatusArg,
+        #[arg(long)]
+        mensaje: Option<String>,
+    },
+    /// Votos de "¿Fue útil la respuesta?" por artículo, los peores primero.
+    Votes {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum StatusArg {
+    Abierto,
+    EnRevision,
+    Respondido,
+    Cerrado,
+}
+
+impl From<StatusArg> for Status {
+    fn from(arg: StatusArg) -> Self {
+        match arg {
+            StatusArg::Abierto => Self::Open,
+            StatusArg::EnRevision => Self::InReview,
+            StatusArg::Respondido => Self::Answered,
+            StatusArg::Cerrado => Self::Closed,
+        }
+    }
 }
 
 #[tokio::main]
@@ -81,8 +131,112 @@ async fn main() -> anyhow::Result<()> {
                 bytes.len()
             );
         }
+        Command::List {
+            estado,
+            tipo,
+            desde,
+            spam,
+            json,
+        } => {
+            let since = desde
+                .map(|d| {
+                    time::Date::parse(
+                        &d,
+                        time::macros::format_description!("[year]-[month]-[day]"),
+                    )
+                })
+                .transpose()
+                .context("--desde debe ser una fecha AAAA-MM-DD")?;
+            let mut tickets: Vec<Ticket> = store
+                .tickets()
+                .await?
+                .into_iter()
+                .filter(|t| estado.is_none_or(|e| t.status == Status::from(e)))
+                .filter(|t| tipo.as_deref().is_none_or(|k| t.form.slug() == k))
+                .filter(|t| since.is_none_or(|d| t.created_at.date() >= d))
+                .filter(|t| spam || t.spam.is_none())
+                .collect();
+            tickets.sort_by(|a, b| {
+                b.created_at
+                    .cmp(&a.created_at)
+                    .then(b.number.cmp(&a.number))
+            });
+            if json {
+                let list: Vec<_> = tickets.iter().map(|t| as_json(t, None)).collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                print!("{}", table(&tickets));
+            }
+        }
+        Command::Status {
+            numero,
+            estado,
+            mensaje,
+        } => {
+            let ticket = find(store.as_ref(), numero).await?;
+            let change = StatusChange {
+                at: time::OffsetDateTime::now_utc(),
+                status: estado.into(),
+                message: mensaje
+                    .map(|m| m.trim().to_owned())
+                    .filter(|m| !m.is_empty()),
+            };
+            match store
+                .set_status(ticket.number, ticket.version, &change)
+                .await
+            {
+                Ok(()) => println!(
+                    "Ticket {numero}: {} → {}",
+                    ticket.status.label(),
+                    change.status.label()
+                ),
+                Err(StoreError::Conflict(_)) => {
+                    bail!(
+                        "otra persona cambió el ticket {numero} al mismo tiempo; revíselo con `show` y repita"
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Votes { json } => {
+            let mut votes = store.all_votes().await?;
+            // Most negative first: what writers should fix.
+            votes.sort_by_key(|v| {
+                (
+                    std::cmp::Reverse(v.no as i64 - v.yes as i64),
+                    v.article.clone(),
+                )
+            });
+            if json {
+                println!("{}", serde_json::to_string_pretty(&votes)?);
+            } else {
+                println!("{:<64} {:>5} {:>5}", "ARTÍCULO", "SÍ", "NO");
+                for v in &votes {
+                    println!("{:<64} {:>5} {:>5}", v.article, v.yes, v.no);
+                }
+            }
+        }
     }
     Ok(())
+}
+
+fn table(tickets: &[Ticket]) -> String {
+    let mut out = format!(
+        "{:>7}  {:<16}  {:<12}  {:<11}  {}\n",
+        "NÚMERO", "TIPO", "ESTADO", "FECHA", "RESUMEN"
+    );
+    for t in tickets {
+        out.push_str(&format!(
+            "{:>7}  {:<16}  {:<12}  {:<11}  {}{}\n",
+            t.number,
+            t.form.slug(),
+            t.status.label(),
+            t.created_at.date(),
+            t.summary,
+            if t.spam.is_some() { "  [spam]" } else { "" }
+        ));
+    }
+    out
 }
 
 async fn find(store: &dyn Store, number: u64) -> anyhow::Result<Ticket> {
@@ -109,6 +263,7 @@ fn as_json(ticket: &Ticket, receipt: Option<&[u8]>) -> serde_json::Value {
             "sha256": receipt.map(|b| hex::encode(Sha256::digest(b))),
         })),
         "spam": ticket.spam,
+        "historial": ticket.history,
     })
 }
 
@@ -144,6 +299,18 @@ fn as_text(ticket: &Ticket, receipt: Option<&[u8]>) -> String {
     }
     if ticket.spam.is_some() {
         out.push_str("Marcado como spam\n");
+    }
+    for change in &ticket.history {
+        out.push_str(&format!(
+            "{}: {}{}\n",
+            change.at.format(&Rfc3339).unwrap_or_default(),
+            change.status.label(),
+            change
+                .message
+                .as_deref()
+                .map(|m| format!(" — {m}"))
+                .unwrap_or_default()
+        ));
     }
     out
 }

@@ -2,8 +2,8 @@
 //! Needs nothing but a writable folder; `site-gen serve` uses it.
 
 use super::{
-    Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket,
-    TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, StatusChange, Store,
+    StoreError, StoreResult, Ticket, TicketNumber,
 };
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS tickets (
     details TEXT NOT NULL,
     receipt TEXT,
     access_hash TEXT NOT NULL,
-    spam TEXT
+    spam TEXT,
+    history TEXT NOT NULL DEFAULT '[]',
+    version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS votes (
     article TEXT PRIMARY KEY,
@@ -94,6 +96,40 @@ impl LocalStore {
             other => StoreError::other(other),
         })
     }
+}
+
+const TICKET_COLUMNS: &str = "number, form, created_at, status, status_message, name, email, summary, details, receipt, access_hash, spam, history, version";
+
+fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
+    let form: String = r.get(1)?;
+    let created: String = r.get(2)?;
+    let receipt: Option<String> = r.get(9)?;
+    let spam: Option<String> = r.get(11)?;
+    Ok(Ticket {
+        number: TicketNumber(r.get(0)?),
+        form: help_forms::FormId::from_slug(&form).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, form.into())
+        })?,
+        created_at: OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+        status: from_json(3, &r.get::<_, String>(3)?)?,
+        status_message: r.get(4)?,
+        name: r.get(5)?,
+        email: r.get(6)?,
+        summary: r.get(7)?,
+        details: from_json(8, &r.get::<_, String>(8)?)?,
+        receipt: receipt.map(|t| from_json(9, &t)).transpose()?,
+        access_hash: r.get(10)?,
+        spam: spam.map(|t| from_json(11, &t)).transpose()?,
+        history: from_json(12, &r.get::<_, String>(12)?)?,
+        version: r.get(13)?,
+    })
 }
 
 fn json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
@@ -272,34 +308,9 @@ impl Store for LocalStore {
     async fn ticket(&self, number: TicketNumber) -> StoreResult<Option<Ticket>> {
         self.with_db(move |db| {
             db.query_row(
-                "SELECT form, created_at, status, status_message, name, email, summary, details, receipt, access_hash, spam
-                 FROM tickets WHERE number = ?1",
+                &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE number = ?1"),
                 [number.0],
-                |r| {
-                    let form: String = r.get(0)?;
-                    let created: String = r.get(1)?;
-                    let receipt: Option<String> = r.get(8)?;
-                    let spam: Option<String> = r.get(10)?;
-                    Ok(Ticket {
-                        number,
-                        form: help_forms::FormId::from_slug(&form).ok_or_else(|| {
-                            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, form.into())
-                        })?,
-                        created_at: OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339)
-                            .map_err(|e| {
-                                rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-                            })?,
-                        status: from_json(2, &r.get::<_, String>(2)?)?,
-                        status_message: r.get(3)?,
-                        name: r.get(4)?,
-                        email: r.get(5)?,
-                        summary: r.get(6)?,
-                        details: from_json(7, &r.get::<_, String>(7)?)?,
-                        receipt: receipt.map(|t| from_json(8, &t)).transpose()?,
-                        access_hash: r.get(9)?,
-                        spam: spam.map(|t| from_json(10, &t)).transpose()?,
-                    })
-                },
+                ticket_from_row,
             )
             .optional()
         })
@@ -340,6 +351,68 @@ impl Store for LocalStore {
             )
             .optional()
             .map(Option::unwrap_or_default)
+        })
+        .await
+    }
+
+    async fn tickets(&self) -> StoreResult<Vec<Ticket>> {
+        self.with_db(|db| {
+            let mut statement = db.prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets"))?;
+            statement.query_map([], ticket_from_row)?.collect()
+        })
+        .await
+    }
+
+    async fn set_status(
+        &self,
+        number: TicketNumber,
+        expected_version: u64,
+        change: &StatusChange,
+    ) -> StoreResult<()> {
+        let change = change.clone();
+        let updated = self
+            .with_db(move |db| {
+                let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let history: Option<String> = tx
+                    .query_row(
+                        "SELECT history FROM tickets WHERE number = ?1 AND version = ?2",
+                        params![number.0, expected_version],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let Some(history) = history else { return Ok(false) };
+                let mut history: Vec<StatusChange> = from_json(0, &history)?;
+                history.push(change.clone());
+                tx.execute(
+                    "UPDATE tickets SET status = ?3, status_message = ?4, history = ?5, version = version + 1
+                     WHERE number = ?1 AND version = ?2",
+                    params![number.0, expected_version, json(&change.status)?, change.message, json(&history)?],
+                )?;
+                tx.commit()?;
+                Ok(true)
+            })
+            .await?;
+        if updated {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!(
+                "el ticket {number} cambió mientras tanto"
+            )))
+        }
+    }
+
+    async fn all_votes(&self) -> StoreResult<Vec<ArticleVotes>> {
+        self.with_db(|db| {
+            let mut statement = db.prepare("SELECT article, yes, no FROM votes")?;
+            statement
+                .query_map([], |r| {
+                    Ok(ArticleVotes {
+                        article: r.get(0)?,
+                        yes: r.get(1)?,
+                        no: r.get(2)?,
+                    })
+                })?
+                .collect()
         })
         .await
     }

@@ -1,8 +1,8 @@
 //! An in-process store for handler tests, with switches to make a write fail.
 
 use super::{
-    Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, Store, StoreError, StoreResult, Ticket,
-    TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, StatusChange, Store,
+    StoreError, StoreResult, Ticket, TicketNumber,
 };
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -97,6 +97,8 @@ impl Store for MemoryStore {
                 created_at: t.created_at,
                 status: Status::Open,
                 status_message: None,
+                history: Vec::new(),
+                version: 0,
                 name: t.name.clone(),
                 email: t.email.clone(),
                 summary: t.summary.clone(),
@@ -157,5 +159,43 @@ impl Store for MemoryStore {
 
     async fn votes(&self, article: &str) -> StoreResult<(u64, u64)> {
         Ok(self.state().votes.get(article).copied().unwrap_or_default())
+    }
+
+    async fn tickets(&self) -> StoreResult<Vec<Ticket>> {
+        Ok(self.state().tickets.values().cloned().collect())
+    }
+
+    async fn set_status(
+        &self,
+        number: TicketNumber,
+        expected_version: u64,
+        change: &StatusChange,
+    ) -> StoreResult<()> {
+        let mut state = self.state();
+        let ticket = state
+            .tickets
+            .get_mut(&number.0)
+            .ok_or_else(|| StoreError::Other("no ticket".into()))?;
+        if ticket.version != expected_version {
+            return Err(StoreError::Conflict("changed meanwhile".into()));
+        }
+        ticket.status = change.status;
+        ticket.status_message = change.message.clone();
+        ticket.history.push(change.clone());
+        ticket.version += 1;
+        Ok(())
+    }
+
+    async fn all_votes(&self) -> StoreResult<Vec<ArticleVotes>> {
+        Ok(self
+            .state()
+            .votes
+            .iter()
+            .map(|(a, (y, n))| ArticleVotes {
+                article: a.clone(),
+                yes: *y,
+                no: *n,
+            })
+            .collect())
     }
 }

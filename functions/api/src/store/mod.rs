@@ -73,6 +73,28 @@ impl Status {
     }
 }
 
+/// One status change made by staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    #[serde(rename = "fecha", with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    #[serde(rename = "estado")]
+    pub status: Status,
+    /// Shown to the customer on the status page.
+    #[serde(rename = "mensaje")]
+    pub message: Option<String>,
+}
+
+/// "¿Fue útil la respuesta?" counts of one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleVotes {
+    #[serde(rename = "articulo")]
+    pub article: String,
+    #[serde(rename = "si")]
+    pub yes: u64,
+    pub no: u64,
+}
+
 /// A ticket about to be recorded.
 #[derive(Debug, Clone)]
 pub struct NewTicket {
@@ -97,6 +119,10 @@ pub struct Ticket {
     pub status: Status,
     /// What staff last told the customer, shown on the status page.
     pub status_message: Option<String>,
+    /// Every status change by staff, oldest first.
+    pub history: Vec<StatusChange>,
+    /// Incremented by each change: staff writes are conditional on it.
+    pub version: u64,
     pub name: String,
     pub email: String,
     pub summary: String,
@@ -185,4 +211,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// (yes, no) votes of an article.
     async fn votes(&self, article: &str) -> StoreResult<(u64, u64)>;
+
+    // Staff operations (`ayuda-staff`); the function never calls them.
+
+    /// Every ticket, in no particular order.
+    async fn tickets(&self) -> StoreResult<Vec<Ticket>>;
+
+    /// Applies `change` if the ticket is still at `expected_version`, so two
+    /// staff members acting at once cannot overwrite each other (`Conflict`).
+    async fn set_status(
+        &self,
+        number: TicketNumber,
+        expected_version: u64,
+        change: &StatusChange,
+    ) -> StoreResult<()>;
+
+    async fn all_votes(&self) -> StoreResult<Vec<ArticleVotes>>;
 }

@@ -1,0 +1,365 @@
+//! Every staff command on a ticket created through the form, on the local
+//! backend and on S3 + DynamoDB (moto, when `MOTO_URL` is set; required when
+//! `REQUIRE_MOTO=1`), plus two staff members changing a status at once.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
+use axum::body::Body;
+use form_api::store::{Status, StatusChange, TicketNumber};
+use form_api::{ApiConfig, Store, StoreError};
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::process::Command;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89staff";
+const BOUNDARY: &str = "----limite";
+
+/// A backend plus how to point the staff binary at it.
+struct Backend {
+    store: Arc<dyn Store>,
+    env: Vec<(&'static str, String)>,
+    _dir: tempfile::TempDir,
+}
+
+fn local() -> Backend {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(form_api::LocalStore::open(dir.path()).expect("store"));
+    let env = vec![("STAFF_DATA_DIR", dir.path().display().to_string())];
+    Backend {
+        store,
+        env,
+        _dir: dir,
+    }
+}
+
+async fn moto() -> Option<Backend> {
+    if std::env::var("MOTO_URL").is_err() {
+        assert!(
+            std::env::var("REQUIRE_MOTO").is_err(),
+            "REQUIRE_MOTO=1 but MOTO_URL is not set"
+        );
+        eprintln!(
+            "MOTO_URL no está definido: se omite la prueba contra moto (use scripts/test.sh)"
+        );
+        return None;
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let (bucket, table) = (
+        format!("staff-{}", &id[..12]),
+        format!("staff-{}", &id[..12]),
+    );
+    let store = form_api_aws::AwsStore::connect(bucket.clone(), table.clone()).await;
+    store
+        .s3()
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("bucket");
+    store
+        .dynamo()
+        .create_table()
+        .table_name(&table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("attr"),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .expect("key"),
+        )
+        .send()
+        .await
+        .expect("table");
+    let env = vec![("RECEIPTS_BUCKET", bucket), ("TICKETS_TABLE", table)];
+    Some(Backend {
+        store: Arc::new(store),
+        env,
+        _dir: tempfile::tempdir().expect("temp dir"),
+    })
+}
+
+impl Backend {
+    fn router(&self) -> axum::Router {
+        let forms = form_api::site_forms(include_str!("../../../site.toml")).expect("site.toml");
+        form_api::router(
+            self.store.clone(),
+            ApiConfig {
+                forms,
+                site_url: String::new(),
+                cors_origin: None,
+            },
+        )
+    }
+
+    fn staff(&self, args: &[&str]) -> (bool, String, String) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ayuda-staff"));
+        for (name, value) in &self.env {
+            match *name {
+                "STAFF_DATA_DIR" => command.args(["--data-dir", value]),
+                _ => command.env(name, value),
+            };
+        }
+        if !self.env.iter().any(|(n, _)| *n == "RECEIPTS_BUCKET") {
+            command.env_remove("RECEIPTS_BUCKET");
+        }
+        let out = command.args(args).output().expect("run ayuda-staff");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn report_payment(app: &axum::Router) -> (u64, String) {
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("ordenes", "20001"),
+        ("monto", "250,00"),
+        ("moneda", "USD"),
+        ("metodo", "deposito"),
+        ("banco_destino", "mercantil"),
+        ("fecha", today.as_str()),
+        ("referencia", "DEP-7788"),
+        ("factura_fisica", "si"),
+        (
+            "direccion_envio",
+            "Calle Bolívar 12, Casa 3, Valencia, Carabobo 2001",
+        ),
+        ("nombre", "Luis Gómez"),
+        ("correo", "luis@example.com"),
+    ] {
+        body.extend(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .bytes(),
+        );
+    }
+    body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"comprobante\"; filename=\"d.png\"\r\n\r\n").bytes());
+    body.extend(PNG);
+    body.extend(format!("\r\n--{BOUNDARY}--\r\n").bytes());
+    let request = Request::post("/api/reportes-de-pago")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let (status, answer) = send(app, request).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    (
+        answer["numero"].as_u64().expect("number"),
+        answer["clave"].as_str().expect("key").to_owned(),
+    )
+}
+
+async fn every_command_works_on(backend: Backend) {
+    let app = backend.router();
+    let (number, key) = report_payment(&app).await;
+    let n = number.to_string();
+
+    let (ok, out, err) = backend.staff(&["list", "--json"]);
+    assert!(ok, "{err}");
+    let list: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(list[0]["numero"], number);
+
+    let (ok, out, err) = backend.staff(&["show", &n, "--json"]);
+    assert!(ok, "{err}");
+    let shown: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(shown["detalles"]["monto"], "250,00");
+    assert_eq!(
+        shown["detalles"]["direccion_envio"],
+        "Calle Bolívar 12, Casa 3, Valencia, Carabobo 2001"
+    );
+    assert_eq!(shown["comprobante"]["tipo"], "png");
+    let (ok, text, _) = backend.staff(&["show", &n]);
+    assert!(
+        ok && text.contains("monto: 250,00") && text.contains("Comprobante: image/png"),
+        "{text}"
+    );
+
+    let saved = backend._dir.path().join("comprobante.png");
+    let (ok, _, err) = backend.staff(&["receipt", &n, "--salida", saved.to_str().expect("utf-8")]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        std::fs::read(&saved).expect("saved"),
+        PNG,
+        "the receipt is saved byte-identical"
+    );
+
+    let (ok, _, err) = backend.staff(&[
+        "status",
+        &n,
+        "en-revision",
+        "--mensaje",
+        "Estamos verificando su pago.",
+    ]);
+    assert!(ok, "{err}");
+    let lookup = Request::get(format!("/api/tickets/{number}?clave={key}"))
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .expect("request");
+    let (status, answer) = send(&app, lookup).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["estado"], "En revisión");
+    assert_eq!(answer["mensaje"], "Estamos verificando su pago.");
+
+    let (_, filtered, _) = backend.staff(&["list", "--estado", "abierto", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&filtered).expect("json"),
+        Value::Array(vec![])
+    );
+
+    for useful in [false, false, true] {
+        backend
+            .store
+            .vote("como-hacer-un-reporte-de-pago", useful)
+            .await
+            .expect("vote");
+    }
+    backend
+        .store
+        .vote("como-abrir-un-ticket", true)
+        .await
+        .expect("vote");
+    let (ok, out, _) = backend.staff(&["votes", "--json"]);
+    let votes: Value = serde_json::from_str(&out).expect("json");
+    assert!(ok);
+    assert_eq!(
+        votes[0]["articulo"], "como-hacer-un-reporte-de-pago",
+        "most negative first: {votes}"
+    );
+    assert_eq!(
+        (votes[0]["si"].as_u64(), votes[0]["no"].as_u64()),
+        (Some(1), Some(2))
+    );
+}
+
+async fn only_one_of_two_simultaneous_status_changes_wins(backend: Backend) {
+    let (number, _) = report_payment(&backend.router()).await;
+    let ticket = backend
+        .store
+        .ticket(TicketNumber(number))
+        .await
+        .expect("read")
+        .expect("ticket");
+    let change = |status, message: &str| StatusChange {
+        at: time::OffsetDateTime::now_utc(),
+        status,
+        message: Some(message.to_owned()),
+    };
+    let (answered, closed) = (
+        change(Status::Answered, "Pago confirmado."),
+        change(Status::Closed, "Duplicado."),
+    );
+    let (a, b) = tokio::join!(
+        backend
+            .store
+            .set_status(ticket.number, ticket.version, &answered),
+        backend
+            .store
+            .set_status(ticket.number, ticket.version, &closed),
+    );
+    let conflicts = [&a, &b]
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::Conflict(_))))
+        .count();
+    assert_eq!(
+        (a.is_ok() as u8 + b.is_ok() as u8, conflicts),
+        (1, 1),
+        "{a:?} {b:?}"
+    );
+    let after = backend
+        .store
+        .ticket(ticket.number)
+        .await
+        .expect("read")
+        .expect("ticket");
+    assert_eq!(after.history.len(), 1, "no lost or doubled update");
+    assert_eq!(after.status, after.history[0].status);
+}
+
+#[tokio::test]
+async fn every_staff_command_works_on_the_local_store() {
+    every_command_works_on(local()).await;
+}
+
+#[tokio::test]
+async fn every_staff_command_works_on_s3_and_dynamodb() {
+    if let Some(backend) = moto().await {
+        every_command_works_on(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn simultaneous_status_changes_on_the_local_store_do_not_lose_updates() {
+    only_one_of_two_simultaneous_status_changes_wins(local()).await;
+}
+
+/// moto applies concurrent conditional writes without serialising them (real
+/// DynamoDB does), so against it the condition is proven one write at a time:
+/// the second of two changes made from the same read is refused.
+#[tokio::test]
+async fn a_status_change_from_a_stale_read_is_refused_by_dynamodb() {
+    let Some(backend) = moto().await else { return };
+    let (number, _) = report_payment(&backend.router()).await;
+    let read = backend
+        .store
+        .ticket(TicketNumber(number))
+        .await
+        .expect("read")
+        .expect("ticket");
+    let change = |status| StatusChange {
+        at: time::OffsetDateTime::now_utc(),
+        status,
+        message: None,
+    };
+    let first = backend
+        .store
+        .set_status(read.number, read.version, &change(Status::Answered))
+        .await;
+    let second = backend
+        .store
+        .set_status(read.number, read.version, &change(Status::Closed))
+        .await;
+    assert!(first.is_ok(), "{first:?}");
+    assert!(matches!(second, Err(StoreError::Conflict(_))), "{second:?}");
+    let after = backend
+        .store
+        .ticket(read.number)
+        .await
+        .expect("read")
+        .expect("ticket");
+    assert_eq!((after.status, after.history.len()), (Status::Answered, 1));
+}
