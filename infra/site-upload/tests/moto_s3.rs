@@ -72,8 +72,12 @@ async fn keys(client: &Client, bucket: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn incremental_upload_against_moto() {
+async fn the_first_upload_sends_everything_the_second_nothing_and_a_change_only_what_changed() {
     if std::env::var_os("MOTO_URL").is_none() {
+        assert!(
+            std::env::var_os("REQUIRE_MOTO").is_none(),
+            "REQUIRE_MOTO=1 but MOTO_URL is not set"
+        );
         println!(
             "skipped: MOTO_URL is not set (start moto with scripts/lib/moto.sh to run this test)"
         );
