@@ -1,0 +1,102 @@
+// Mejoras progresivas: todo funciona sin este archivo.
+(function () {
+  'use strict';
+
+  // «Imprimir este artículo»: el botón solo aparece si hay JavaScript.
+  document.querySelectorAll('[data-imprimir]').forEach(function (boton) {
+    boton.hidden = false;
+    boton.addEventListener('click', function () {
+      window.print();
+    });
+  });
+
+  // «¿Fue útil la respuesta?»: envía el voto sin salir de la página.
+  document.querySelectorAll('form[data-voto]').forEach(function (form) {
+    var estado = form.parentNode.querySelector('.estado-voto');
+    form.addEventListener('submit', function (evento) {
+      evento.preventDefault();
+      var datos = new URLSearchParams(new FormData(form));
+      if (evento.submitter && evento.submitter.name) {
+        datos.set(evento.submitter.name, evento.submitter.value);
+      }
+      form.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+      fetch(form.action, { method: 'POST', body: datos, headers: { Accept: 'application/json' } })
+        .then(function (respuesta) {
+          if (!respuesta.ok) { throw new Error(String(respuesta.status)); }
+          form.remove();
+          estado.textContent = '¡Gracias por su opinión!';
+          estado.focus();
+        })
+        .catch(function () {
+          form.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
+          estado.textContent = 'No pudimos registrar su opinión. Intente de nuevo en unos minutos.';
+        });
+    });
+  });
+
+  // «Consultar ticket»: muestra el estado en la misma página.
+  var consulta = document.querySelector('form[data-consulta-ticket]');
+  if (!consulta) { return; }
+  var resultado = document.getElementById('resultado-ticket');
+  var api = consulta.getAttribute('data-api');
+
+  function mostrarMensaje(texto) {
+    var p = document.createElement('p');
+    p.className = 'mensaje-error';
+    p.textContent = texto;
+    resultado.replaceChildren(p);
+  }
+
+  function mostrarTicket(ticket) {
+    var titulo = document.createElement('h2');
+    titulo.textContent = 'Ticket ' + ticket.numero;
+    var lista = document.createElement('dl');
+    [['Estado', ticket.estado], ['Fecha', ticket.fecha], ['Resumen', ticket.resumen], ['Mensaje', ticket.mensaje]]
+      .forEach(function (par) {
+        if (par[1] === undefined || par[1] === null || par[1] === '') { return; }
+        var dt = document.createElement('dt');
+        dt.textContent = par[0];
+        var dd = document.createElement('dd');
+        dd.textContent = String(par[1]);
+        lista.append(dt, dd);
+      });
+    resultado.replaceChildren(titulo, lista);
+  }
+
+  function consultar(numero, clave) {
+    resultado.replaceChildren();
+    resultado.setAttribute('aria-busy', 'true');
+    var url = api + '/tickets/' + encodeURIComponent(numero) + '?clave=' + encodeURIComponent(clave);
+    fetch(url, { headers: { Accept: 'application/json' } })
+      .then(function (respuesta) {
+        if (respuesta.status === 404) {
+          mostrarMensaje('No encontramos un ticket con ese número y clave.');
+          return null;
+        }
+        if (!respuesta.ok) { throw new Error(String(respuesta.status)); }
+        return respuesta.json().then(mostrarTicket);
+      })
+      .catch(function () {
+        mostrarMensaje('No pudimos consultar el ticket. Intente de nuevo en unos minutos.');
+      })
+      .finally(function () {
+        resultado.removeAttribute('aria-busy');
+      });
+  }
+
+  consulta.addEventListener('submit', function (evento) {
+    evento.preventDefault();
+    var numero = consulta.elements.numero.value.trim();
+    var clave = consulta.elements.clave.value.trim();
+    var parametros = new URLSearchParams({ numero: numero, clave: clave });
+    window.history.replaceState(null, '', '?' + parametros.toString());
+    consultar(numero, clave);
+  });
+
+  var inicial = new URLSearchParams(window.location.search);
+  if (inicial.get('numero') && inicial.get('clave')) {
+    consulta.elements.numero.value = inicial.get('numero');
+    consulta.elements.clave.value = inicial.get('clave');
+    consultar(inicial.get('numero'), inicial.get('clave'));
+  }
+})();

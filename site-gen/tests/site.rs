@@ -1,0 +1,302 @@
+//! The fixture site `fixtures/sitio` built end to end: snapshots of every
+//! page, and the properties the pages must keep.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use site_gen::{Options, Overrides, Site, Sources, Theme, generate};
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sitio")
+}
+
+fn build(options: &Options) -> Site {
+    let sources = Sources::load(&fixture(), Theme::embedded()).expect("fixture readable");
+    generate(&sources, options).unwrap_or_else(|errors| panic!("fixture builds:\n{errors}"))
+}
+
+fn config() -> site_gen::SiteConfig {
+    let text = std::fs::read_to_string(fixture().join("site.toml")).expect("site.toml");
+    site_gen::SiteConfig::parse(&text, &Overrides::default()).expect("valid site.toml")
+}
+
+/// Replaces what other parts of the project own (the forms' HTML, the
+/// hashes of the assets that include the forms' CSS and JS), so the
+/// snapshots only change when this crate's output does.
+fn redact(site: &Site, text: &str) -> String {
+    let forms = config().forms;
+    let mut text = text
+        .replace(site.stylesheet(), "estilo.HASH.css")
+        .replace(site.script(), "app.HASH.js");
+    for form in ["reporte-de-pago", "ticket"] {
+        let html = help_forms::render_form(form, &forms, "/api").expect("known form");
+        text = text.replace(html.trim_end(), &format!("[formulario {form}]"));
+    }
+    text
+}
+
+fn pages(site: &Site) -> impl Iterator<Item = (&String, &String)> {
+    site.files()
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+}
+
+#[test]
+fn every_page_matches_its_snapshot() {
+    let site = build(&Options::default());
+    for (path, content) in site.files() {
+        if path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".txt") {
+            let name = path.replace('/', "__");
+            insta::assert_snapshot!(name, redact(&site, content));
+        }
+    }
+}
+
+#[test]
+fn the_site_has_every_expected_file() {
+    let site = build(&Options::default());
+    let files: Vec<&str> = site.files().keys().map(String::as_str).collect();
+    assert_eq!(
+        files,
+        [
+            "404.html",
+            "abrir-un-ticket/index.html",
+            site.script(),
+            "categorias/facturacion-y-pagos/index.html",
+            "categorias/soporte/index.html",
+            "categorias/vacia/index.html",
+            "consultar-ticket/index.html",
+            "consultar-un-ticket/index.html",
+            site.stylesheet(),
+            "favicon.svg",
+            "index.html",
+            "reportar-un-pago/index.html",
+            "robots.txt",
+            "sitemap.xml",
+        ]
+    );
+    assert_eq!(site.page_count(), 9);
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let first = build(&Options::default());
+    for _ in 0..3 {
+        assert!(build(&Options::default()) == first);
+    }
+}
+
+#[test]
+fn asset_names_carry_a_hash_of_their_content_including_the_forms_assets() {
+    let site = build(&Options::default());
+    let css = site.file(site.stylesheet()).expect("stylesheet");
+    let js = site.file(site.script()).expect("script");
+    assert!(css.contains("@media print"));
+    assert!(css.contains(help_forms::assets::FORMS_CSS.trim()));
+    assert!(js.contains("window.print()"));
+    assert!(js.contains(help_forms::assets::FORMS_JS.trim()));
+    let hash = |name: &str| name.split('.').nth(1).map(str::len);
+    assert_eq!(hash(site.stylesheet()), Some(8));
+    assert_eq!(hash(site.script()), Some(8));
+    for (path, html) in pages(&site) {
+        assert!(
+            html.contains(&format!(
+                "<link rel=\"stylesheet\" href=\"/{}\">",
+                site.stylesheet()
+            )),
+            "{path}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<script src=\"/{}\" defer></script>",
+                site.script()
+            )),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn pages_have_no_inline_script_or_style_for_a_strict_csp() {
+    let site = build(&Options::default());
+    for (path, html) in pages(&site) {
+        assert_eq!(
+            html.matches("<script").count(),
+            html.matches("<script src=").count(),
+            "inline script in {path}"
+        );
+        assert!(!html.contains("<style"), "style element in {path}");
+        assert!(!html.contains(" style=\""), "style attribute in {path}");
+        assert!(
+            !html.contains(" onclick=") && !html.contains(" onsubmit="),
+            "inline handler in {path}"
+        );
+    }
+}
+
+#[test]
+fn ids_are_unique_on_every_page() {
+    let site = build(&Options::default());
+    for (path, html) in pages(&site) {
+        let mut seen = HashSet::new();
+        for (start, found) in html.match_indices(" id=\"") {
+            let rest = &html[start + found.len()..];
+            let id = &rest[..rest.find('"').expect("closed attribute")];
+            assert!(seen.insert(id), "id {id:?} repeated in {path}");
+        }
+    }
+}
+
+#[test]
+fn pages_are_spanish_with_a_skip_link_canonical_and_description() {
+    let site = build(&Options::default());
+    for (path, html) in pages(&site) {
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"),
+            "{path}"
+        );
+        assert!(
+            html.contains("<a class=\"salto\" href=\"#contenido\">Saltar al contenido</a>"),
+            "{path}"
+        );
+        assert!(html.contains("<main id=\"contenido\""), "{path}");
+        assert!(
+            html.contains("<meta name=\"description\" content=\""),
+            "{path}"
+        );
+        assert!(
+            html.contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"),
+            "{path}"
+        );
+        if path == "404.html" {
+            assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+        } else {
+            let url = format!(
+                "https://ayuda.example.com/{}",
+                path.trim_end_matches("index.html")
+            );
+            assert!(
+                html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+                "{path}"
+            );
+            assert!(
+                html.contains(&format!("<meta property=\"og:url\" content=\"{url}\">")),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_form_directive_embeds_the_forms_crate_html() {
+    let site = build(&Options::default());
+    let page = site.file("reportar-un-pago/index.html").expect("article");
+    let form =
+        help_forms::render_form("reporte-de-pago", &config().forms, "/api").expect("known form");
+    assert!(page.contains(form.trim_end()));
+    assert!(
+        !page.contains("formulario("),
+        "the directive itself must not reach the page"
+    );
+}
+
+#[test]
+fn command_line_urls_replace_those_of_site_toml() {
+    let options = Options {
+        overrides: Overrides {
+            base_url: Some("https://ayuda.example.net".into()),
+            api_url: Some("https://api.example.net/v1".into()),
+        },
+        live_reload: false,
+    };
+    let site = build(&options);
+    let article = site.file("abrir-un-ticket/index.html").expect("article");
+    assert!(
+        article.contains(
+            "<link rel=\"canonical\" href=\"https://ayuda.example.net/abrir-un-ticket/\">"
+        )
+    );
+    assert!(article.contains("action=\"https://api.example.net/v1/votos\""));
+    let ticket = site
+        .file("consultar-ticket/index.html")
+        .expect("ticket page");
+    assert!(ticket.contains("action=\"https://api.example.net/v1/tickets/consultar\""));
+    assert!(
+        site.file("robots.txt")
+            .expect("robots")
+            .contains("Sitemap: https://ayuda.example.net/sitemap.xml")
+    );
+}
+
+#[test]
+fn live_reload_adds_an_external_script_only_when_asked() {
+    let with = build(&Options {
+        live_reload: true,
+        ..Options::default()
+    });
+    let without = build(&Options::default());
+    for (path, html) in pages(&with) {
+        assert!(
+            html.contains("<script src=\"/__livereload.js\" defer></script>"),
+            "{path}"
+        );
+    }
+    for (path, html) in pages(&without) {
+        assert!(!html.contains("__livereload"), "{path}");
+    }
+}
+
+#[test]
+fn build_writes_the_site_and_removes_stale_files_on_rebuild() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = build(&Options::default());
+    site.write_to(out.path()).expect("first write");
+    std::fs::create_dir_all(out.path().join("viejo")).expect("mkdir");
+    std::fs::write(out.path().join("viejo/index.html"), "viejo").expect("stale file");
+    site.write_to(out.path()).expect("second write");
+    assert!(!out.path().join("viejo").exists(), "stale folder removed");
+    for (path, content) in site.files() {
+        assert_eq!(
+            &std::fs::read_to_string(out.path().join(path)).expect("written"),
+            content
+        );
+    }
+}
+
+#[test]
+fn build_refuses_to_write_into_a_folder_that_holds_something_else() {
+    let out = tempfile::tempdir().expect("temp dir");
+    std::fs::write(out.path().join("notas.txt"), "importante").expect("write");
+    let error = build(&Options::default())
+        .write_to(out.path())
+        .expect_err("refused");
+    assert!(error.to_string().contains("no está vacía"), "{error}");
+    assert!(out.path().join("notas.txt").exists());
+}
+
+#[test]
+fn the_build_command_writes_public_and_prints_a_one_line_summary() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_site-gen"))
+        .arg("--root")
+        .arg(fixture())
+        .args(["build", "--out"])
+        .arg(out.path().join("public"))
+        .output()
+        .expect("site-gen runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("Sitio generado en "), "{stdout}");
+    assert!(stdout.contains(": 9 páginas (14 archivos) en "), "{stdout}");
+    assert!(
+        out.path()
+            .join("public/reportar-un-pago/index.html")
+            .is_file()
+    );
+}
