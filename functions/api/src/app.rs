@@ -8,6 +8,7 @@ use crate::store::{Store, TicketNumber};
 use crate::submit::{self, SubmitError, hash_access_key};
 use axum::Json;
 use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -262,8 +263,8 @@ struct KeyQuery {
 async fn ticket_status(
     State(app): State<App>,
     headers: HeaderMap,
-    Path(number): Path<String>,
-    Query(query): Query<KeyQuery>,
+    number: Result<Path<String>, PathRejection>,
+    query: Result<Query<KeyQuery>, QueryRejection>,
 ) -> Response {
     let json = wants_json(&headers);
     let site = app.config.site_url.as_str();
@@ -277,6 +278,11 @@ async fn ticket_status(
         } else {
             pages::not_found(site)
         }
+    };
+    // A malformed number or query (bad escapes, a repeated `clave`) is one
+    // more wrong key: the same 404, not axum's plain-text 400.
+    let (Ok(Path(number)), Ok(Query(query))) = (number, query) else {
+        return not_found();
     };
     let (Ok(number), Some(key)) = (number.parse::<u64>(), query.clave) else {
         return not_found();
@@ -334,7 +340,13 @@ struct FindQuery {
 }
 
 /// The "Consultar ticket" page's form, posted without JavaScript.
-async fn find_ticket(State(app): State<App>, Query(query): Query<FindQuery>) -> Response {
+async fn find_ticket(
+    State(app): State<App>,
+    query: Result<Query<FindQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return pages::not_found(&app.config.site_url);
+    };
     let number = query
         .numero
         .as_deref()

@@ -9,6 +9,9 @@
 //! | `TICKET#<n>`        | a ticket                                    |
 //! | `VOTOS#<slug>`      | "¿Fue útil?" counts of an article           |
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
@@ -71,6 +74,34 @@ impl AwsStore {
                 .build(),
         );
         Self::new(s3, aws_sdk_dynamodb::Client::new(&shared), bucket, table)
+    }
+
+    /// Creates the bucket and the table this store uses, as the SAM template
+    /// does in AWS: for tests and local development against an emulator.
+    pub async fn create_bucket_and_table(&self) -> anyhow::Result<()> {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        };
+        self.s3.create_bucket().bucket(&self.bucket).send().await?;
+        self.dynamo
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()?,
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("pk")
+                    .key_type(KeyType::Hash)
+                    .build()?,
+            )
+            .send()
+            .await?;
+        Ok(())
     }
 
     pub fn bucket(&self) -> &str {

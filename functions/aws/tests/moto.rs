@@ -3,10 +3,7 @@
 //! Without `MOTO_URL` these tests say so and pass, unless `REQUIRE_MOTO=1`
 //! (set by the test script) makes a missing server a failure.
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use axum::body::Body;
 use form_api::{ApiConfig, Store};
 use form_api_aws::AwsStore;
@@ -21,52 +18,7 @@ const PNG: &[u8] =
 const BOUNDARY: &str = "----limite";
 
 async fn store() -> Option<AwsStore> {
-    if std::env::var("MOTO_URL").is_err() {
-        assert!(
-            std::env::var("REQUIRE_MOTO").is_err(),
-            "REQUIRE_MOTO=1 but no MOTO_URL: start moto (scripts/test.sh)"
-        );
-        eprintln!(
-            "MOTO_URL no está definido: se omite la prueba contra moto (use scripts/test.sh)"
-        );
-        return None;
-    }
-    let suffix = uuid::Uuid::new_v4().simple().to_string();
-    let (bucket, table) = (
-        format!("comprobantes-{}", &suffix[..12]),
-        format!("tickets-{}", &suffix[..12]),
-    );
-    let store = AwsStore::connect(bucket.clone(), table.clone()).await;
-    store
-        .s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
-    store
-        .dynamo()
-        .create_table()
-        .table_name(&table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attr"),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .expect("key"),
-        )
-        .send()
-        .await
-        .expect("table");
-    Some(store)
+    form_api_aws::testing::moto_store("ayuda").await
 }
 
 fn router(store: AwsStore) -> axum::Router {

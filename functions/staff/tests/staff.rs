@@ -2,9 +2,6 @@
 //! backend and on S3 + DynamoDB (moto, when `MOTO_URL` is set; required when
 //! `REQUIRE_MOTO=1`), plus two staff members changing a status at once.
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
 use axum::body::Body;
 use form_api::store::{Status, StatusChange, TicketNumber};
 use form_api::{ApiConfig, Store, StoreError};
@@ -38,52 +35,11 @@ fn local() -> Backend {
 }
 
 async fn moto() -> Option<Backend> {
-    if std::env::var("MOTO_URL").is_err() {
-        assert!(
-            std::env::var("REQUIRE_MOTO").is_err(),
-            "REQUIRE_MOTO=1 but MOTO_URL is not set"
-        );
-        eprintln!(
-            "MOTO_URL no está definido: se omite la prueba contra moto (use scripts/test.sh)"
-        );
-        return None;
-    }
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let (bucket, table) = (
-        format!("staff-{}", &id[..12]),
-        format!("staff-{}", &id[..12]),
-    );
-    let store = form_api_aws::AwsStore::connect(bucket.clone(), table.clone()).await;
-    store
-        .s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
-    store
-        .dynamo()
-        .create_table()
-        .table_name(&table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attr"),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .expect("key"),
-        )
-        .send()
-        .await
-        .expect("table");
-    let env = vec![("RECEIPTS_BUCKET", bucket), ("TICKETS_TABLE", table)];
+    let store = form_api_aws::testing::moto_store("staff").await?;
+    let env = vec![
+        ("RECEIPTS_BUCKET", store.bucket().to_owned()),
+        ("TICKETS_TABLE", store.table().to_owned()),
+    ];
     Some(Backend {
         store: Arc::new(store),
         env,
