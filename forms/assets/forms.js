@@ -184,7 +184,6 @@
   }
 
   function enhance(form) {
-    var started = performance.now();
     form.noValidate = true;
     form.elements.idempotencia.value = newKey();
     var button = form.querySelector('button[type=submit]');
@@ -216,7 +215,9 @@
         if (text) { count++; if (!first) first = c; }
       });
       if (first) { showSummary(form, count); first.focus(); return; }
-      form.elements.tiempo_de_llenado.value = String(Math.round(performance.now() - started));
+      // Time since the page began loading, not since this script ran: on a
+      // slow phone people start typing before deferred scripts execute.
+      form.elements.tiempo_de_llenado.value = String(Math.round(performance.now()));
       button.disabled = true;
       button.setAttribute('aria-busy', 'true');
       var data = new FormData(form);

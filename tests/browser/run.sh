@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the browser tests (after setup.sh): builds the binaries once, builds
+# the site into a temp folder, then runs with Node's test runner the
+# scenarios (tests/browser/scenarios/, each file with its own `site-gen
+# serve` and fresh data dir) and the whole-site checks (tests/browser/checks/:
+# axe on every page, the Nu HTML checker, lychee).
+#
+# Extra arguments go to `node --test`, e.g. `--test-name-pattern=doble`.
+# TEST_CONCURRENCY sets how many test files run at once (default 2).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+started=$SECONDS
+
+cd "$root"
+packages=(-p site-gen -p form-function)
+# The staff CLI reads stored tickets back; build it when the workspace has it.
+if cargo pkgid -q ayuda-staff >/dev/null 2>&1; then
+  packages+=(-p ayuda-staff)
+fi
+echo "[run] cargo build ${packages[*]} --bins"
+cargo build --quiet "${packages[@]}" --bins
+
+site_dir="$(mktemp -d "${TMPDIR:-/tmp}/ayuda-sitio.XXXXXX")"
+trap 'rm -rf "$site_dir"' EXIT
+"$target/debug/site-gen" --root "$root" build --out "$site_dir"
+
+cd "$here"
+mkdir -p artifacts
+node_test() {
+  SITE_DIR="$site_dir" node --test \
+    --test-reporter=spec \
+    --test-concurrency="${TEST_CONCURRENCY:-2}" \
+    --test-timeout=180000 \
+    "$@"
+}
+status=0
+echo "[run] escenarios en Chromium"
+node_test "$@" scenarios/*.test.js || status=1
+echo "[run] comprobaciones de todo el sitio: axe, Nu HTML Checker, lychee"
+node_test "$@" checks/*.test.js || status=1
+
+echo "[run] pruebas del navegador: $((SECONDS - started)) s (capturas en tests/browser/artifacts/)"
+exit "$status"
