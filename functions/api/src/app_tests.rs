@@ -301,6 +301,27 @@ async fn when_the_ticket_store_fails_the_uploaded_receipt_is_removed() {
 }
 
 #[tokio::test]
+async fn when_only_the_answer_of_the_ticket_write_is_lost_the_customer_gets_the_ticket() {
+    let (store, app) = app();
+    store.lose_commit_answer.store(true, Ordering::SeqCst);
+    let (status, answer) =
+        submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        (store.ticket_count(), store.receipt_count()),
+        (1, 1),
+        "the receipt was kept"
+    );
+    let (status, _) = lookup(
+        &app,
+        &answer["numero"],
+        answer["clave"].as_str().expect("key"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "the key given is the ticket's");
+}
+
+#[tokio::test]
 async fn a_wrong_key_answers_exactly_like_an_unknown_number() {
     let (_, app) = app();
     let (_, answer) = submit_json(&app, &payment_fields(None), None).await;

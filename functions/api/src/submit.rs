@@ -14,7 +14,9 @@
 //!
 //! Compensation: if step 2 or 3 fails, the receipt is deleted and the claim
 //! released ([`Store::abandon`]) before answering 503, so nothing is left
-//! half-written and the customer's retry starts afresh. If the process dies
+//! half-written and the customer's retry starts afresh. If the commit did
+//! land and only its answer was lost, abandoning finds the completed claim
+//! and the customer gets the ticket, not an error. If the process dies
 //! between steps, the claim stays pending: a retry after [`STALE_AFTER`] takes
 //! it over and reuses the same receipt key, so no orphan accumulates.
 
@@ -154,13 +156,21 @@ pub async fn record(
             access_key,
             replayed: false,
         }),
-        Err(error) => {
-            if let Err(cleanup) = store.abandon(key, &owner, receipt.as_ref()).await {
+        Err(error) => match store.abandon(key, &owner, receipt.as_ref()).await {
+            // The commit landed and only its answer was lost: the ticket,
+            // with this request's access key, exists.
+            Ok(Some(number)) => Ok(Receipt {
+                number,
+                access_key,
+                replayed: false,
+            }),
+            Ok(None) => Err(error.into()),
+            Err(cleanup) => {
                 // The claim stays pending and names the receipt: a retry
                 // takes it over once stale and rewrites the same object.
                 tracing::error!(%cleanup, "compensation failed after a failed write");
+                Err(error.into())
             }
-            Err(error.into())
-        }
+        },
     }
 }

@@ -398,13 +398,15 @@ impl Store for AwsStore {
         key: &IdempotencyKey,
         owner: &str,
         receipt: Option<&ReceiptRef>,
-    ) -> StoreResult<()> {
-        let holds = self.get(claim_pk(key)).await?.is_some_and(|item| {
-            optional_text(&item, "propietario").as_deref() == Some(owner)
-                && number(&item, "ticket").is_none()
-        });
-        if !holds {
-            return Ok(()); // taken over: the receipt belongs to the new owner now
+    ) -> StoreResult<Option<TicketNumber>> {
+        let claim = self.get(claim_pk(key)).await?;
+        match claim.filter(|item| optional_text(item, "propietario").as_deref() == Some(owner)) {
+            // Taken over: the receipt belongs to the new owner now.
+            None => return Ok(None),
+            Some(item) if number(&item, "ticket").is_some() => {
+                return Ok(number(&item, "ticket").map(TicketNumber));
+            }
+            Some(_) => {}
         }
         if let Some(receipt) = receipt {
             self.s3
@@ -425,8 +427,8 @@ impl Store for AwsStore {
             .send()
             .await
         {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Ok(()),
+            Ok(_) => Ok(None),
+            Err(e) if is_condition_failure(&e) => Ok(None),
             Err(e) => Err(classify(e)),
         }
     }

@@ -254,21 +254,23 @@ impl Store for LocalStore {
         key: &IdempotencyKey,
         owner: &str,
         receipt: Option<&ReceiptRef>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<TicketNumber>> {
         let (k, o) = (key.0.clone(), owner.to_owned());
-        let holds = self
+        let claim: Option<Option<u64>> = self
             .with_db(move |db| {
                 db.query_row(
-                    "SELECT 1 FROM claims WHERE key = ?1 AND owner = ?2 AND ticket IS NULL",
+                    "SELECT ticket FROM claims WHERE key = ?1 AND owner = ?2",
                     [&k, &o],
-                    |_| Ok(()),
+                    |r| r.get(0),
                 )
                 .optional()
             })
-            .await?
-            .is_some();
-        if !holds {
-            return Ok(()); // another request took the submission over: its receipt now
+            .await?;
+        match claim {
+            // Another request took the submission over: its receipt now.
+            None => return Ok(None),
+            Some(Some(number)) => return Ok(Some(TicketNumber(number))),
+            Some(None) => {}
         }
         if let Some(receipt) = receipt {
             match tokio::fs::remove_file(self.receipt_path(receipt)).await {
@@ -286,7 +288,8 @@ impl Store for LocalStore {
             )
             .map(drop)
         })
-        .await
+        .await?;
+        Ok(None)
     }
 
     async fn replace_access_hash(

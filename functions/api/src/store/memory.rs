@@ -16,6 +16,8 @@ pub struct MemoryStore {
     state: Mutex<State>,
     pub fail_receipt_upload: AtomicBool,
     pub fail_commit: AtomicBool,
+    /// The commit is written but the caller is told it failed.
+    pub lose_commit_answer: AtomicBool,
 }
 
 #[derive(Default)]
@@ -108,6 +110,9 @@ impl Store for MemoryStore {
                 spam: t.spam,
             },
         );
+        if self.lose_commit_answer.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("answer lost".into()));
+        }
         Ok(number)
     }
 
@@ -116,15 +121,19 @@ impl Store for MemoryStore {
         key: &IdempotencyKey,
         owner: &str,
         receipt: Option<&ReceiptRef>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<TicketNumber>> {
         let mut state = self.state();
-        if matches!(state.claims.get(&key.0), Some((o, _, None)) if o == owner) {
-            if let Some(r) = receipt {
-                state.receipts.remove(&r.key);
+        match state.claims.get(&key.0) {
+            Some((o, _, Some(number))) if o == owner => return Ok(Some(*number)),
+            Some((o, _, None)) if o == owner => {
+                if let Some(r) = receipt {
+                    state.receipts.remove(&r.key);
+                }
+                state.claims.remove(&key.0);
             }
-            state.claims.remove(&key.0);
+            _ => {}
         }
-        Ok(())
+        Ok(None)
     }
 
     async fn replace_access_hash(

@@ -191,12 +191,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Compensation: deletes the receipt (if any) and releases the claim, so
     /// nothing of a failed submission remains and a retry starts afresh.
+    /// Returns the ticket number instead, touching nothing, when `owner`'s
+    /// commit did land (only its answer was lost).
     async fn abandon(
         &self,
         key: &IdempotencyKey,
         owner: &str,
         receipt: Option<&ReceiptRef>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<Option<TicketNumber>>;
 
     /// Replaces a ticket's access key hash (a replayed submission gets a new key).
     async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str)
