@@ -54,8 +54,11 @@ echo "  cfn-lint: sin errores ni advertencias"
 
 step "checkov (cloudformation, --skip-download)"
 rc=0
-"$VENV/bin/checkov" --skip-download --framework cloudformation \
-  -f "$TRANSLATED" -o json > "$OUT/checkov.json" 2> "$OUT/checkov.stderr" || rc=$?
+# Run from $OUT with a relative file name: checkov's CKV_AWS_45 scans every string in
+# Environment.Variables, including the `__file__` it adds itself, and an absolute path
+# that happens to be 40 characters of [A-Za-z0-9/] reads as an AWS secret key.
+(cd "$OUT" && "$VENV/bin/checkov" --skip-download --framework cloudformation \
+  -f "$(basename "$TRANSLATED")" -o json > checkov.json 2> checkov.stderr) || rc=$?
 if [[ ! -s "$OUT/checkov.json" ]]; then
   cat "$OUT/checkov.stderr" >&2
   echo "ERROR: checkov produced no report (exit $rc)" >&2
