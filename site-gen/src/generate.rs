@@ -17,6 +17,7 @@ use crate::config::{CONFIG_FILE, Category, Overrides, SiteConfig};
 use crate::content::{FrontMatter, SourceFile, load_articles, parse_document};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{self, FormsEnv, LinkTarget, RenderedBody, TocEntry};
+use crate::search;
 use crate::text::is_slug;
 use crate::theme::{THEME_DIR, Theme, error_chain, fingerprinted};
 
@@ -71,6 +72,7 @@ pub struct Site {
     pub(crate) files: BTreeMap<String, String>,
     pub(crate) stylesheet: String,
     pub(crate) script: String,
+    pub(crate) search_index: String,
 }
 
 impl Site {
@@ -98,6 +100,11 @@ impl Site {
     /// File name of the fingerprinted script (`app.3fa9c2d1.js`).
     pub fn script(&self) -> &str {
         &self.script
+    }
+
+    /// File name of the fingerprinted search index (`busqueda.3fa9c2d1.json`).
+    pub fn search_index(&self) -> &str {
+        &self.search_index
     }
 }
 
@@ -202,12 +209,14 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         key(a).cmp(&key(b)).then_with(|| a.slug.cmp(b.slug))
     });
 
+    let index = search_index(&config, &articles, &category_index);
     let mut renderer = PageRenderer::new(
         &tera,
         &config,
         &sources.theme,
         &articles,
         options.live_reload,
+        fingerprinted(search::INDEX_FILE, &index),
     );
     let rendered = renderer.render_all();
     let mut files = BTreeMap::new();
@@ -225,6 +234,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
     );
     files.insert(renderer.assets.css.clone(), renderer.css.clone());
     files.insert(renderer.assets.js.clone(), renderer.js.clone());
+    files.insert(renderer.assets.search.clone(), index);
 
     errors.extend(check_links(&articles, &known, &files));
     errors.extend(check_unique_ids(&articles, &files));
@@ -235,7 +245,41 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         files,
         stylesheet: renderer.assets.css.clone(),
         script: renderer.assets.js.clone(),
+        search_index: renderer.assets.search.clone(),
     })
+}
+
+/// The search index of the published articles, in the site's order.
+fn search_index(
+    config: &SiteConfig,
+    articles: &[Article<'_>],
+    category_index: &HashMap<&str, usize>,
+) -> String {
+    let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
+    let docs: Vec<search::Document<'_>> = articles
+        .iter()
+        .map(|article| {
+            let fm = &article.front_matter;
+            search::Document {
+                slug: article.slug,
+                title: &fm.title,
+                description: &fm.description,
+                category: category_index
+                    .get(fm.category.value.as_str())
+                    .copied()
+                    .unwrap_or_default(),
+                tags: &fm.tags,
+                headings: article
+                    .body
+                    .headings
+                    .iter()
+                    .map(|h| h.text.as_str())
+                    .collect(),
+                body: &article.body.text,
+            }
+        })
+        .collect();
+    search::build_index(&categories, &docs)
 }
 
 /// Keeps the articles that can be published: unique, non-reserved slug and
@@ -337,6 +381,8 @@ fn parse_article<'a>(
 struct Assets {
     css: String,
     js: String,
+    /// The search index (see [`search`]).
+    search: String,
     favicon: &'static str,
     live_reload: &'static str,
 }
@@ -363,6 +409,7 @@ impl<'a> PageRenderer<'a> {
         theme: &Theme,
         articles: &'a [Article<'a>],
         live_reload: bool,
+        search_index: String,
     ) -> Self {
         let css = format!(
             "{}\n{}",
@@ -377,6 +424,7 @@ impl<'a> PageRenderer<'a> {
         let assets = Assets {
             css: fingerprinted("estilo.css", &css),
             js: fingerprinted("app.js", &js),
+            search: search_index,
             favicon: "favicon.svg",
             live_reload: LIVE_RELOAD_SCRIPT,
         };

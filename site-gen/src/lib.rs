@@ -3,7 +3,8 @@
 //! Markdown articles (`content/*.md`, TOML front matter) and `site.toml`
 //! become a static site: home, one page per category and per article,
 //! `/consultar-ticket/`, `404.html`, `sitemap.xml`, `robots.txt`, a favicon,
-//! and one fingerprinted CSS and JS file each.
+//! one fingerprinted CSS and JS file each, and a fingerprinted search index
+//! for the search box (see [`search`]).
 //!
 //! The pipeline is [`Sources::load`] (reads files) → [`generate()`] (pure:
 //! sources in, pages out, or every error at once as `content/x.md:12:
@@ -17,6 +18,7 @@ pub mod diagnostics;
 pub mod generate;
 pub mod markdown;
 mod output;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod theme;

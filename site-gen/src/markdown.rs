@@ -31,6 +31,7 @@ use crate::text::{IdAllocator, escape_html, is_slug, slugify};
 /// one gets a numbered suffix instead.
 pub const RESERVED_IDS: &[&str] = &[
     "contenido",
+    "busqueda-texto",
     "indice",
     "leer-tambien",
     "fue-util",
@@ -52,6 +53,9 @@ pub struct RenderedBody {
     /// Whether a form directive was expanded (its HTML comes from another
     /// crate, so the page is checked for duplicate ids).
     pub has_form: bool,
+    /// The body as plain text, without headings and form directives, for
+    /// the search index.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,12 +146,16 @@ pub fn render(
         out: Vec::new(),
         heading: None,
         paragraph: None,
+        paragraph_text: 0,
         result: RenderedBody::default(),
     };
     let mut in_html_block = false;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let offset = range.start;
+        if renderer.heading.is_none() {
+            renderer.collect_text(&event);
+        }
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 in_html_block = true;
@@ -169,6 +177,7 @@ pub fn render(
                     offset,
                     events: Vec::new(),
                 });
+                renderer.paragraph_text = renderer.result.text.len();
             }
             Event::End(TagEnd::Paragraph) if renderer.paragraph.is_some() => {
                 renderer.finish_paragraph()
@@ -226,6 +235,8 @@ struct Renderer<'a, 'e> {
     out: Vec<Event<'a>>,
     heading: Option<Pending<'a>>,
     paragraph: Option<Pending<'a>>,
+    /// Length of `result.text` when the current paragraph started.
+    paragraph_text: usize,
     result: RenderedBody,
 }
 
@@ -243,6 +254,33 @@ impl<'a> Renderer<'a, '_> {
         match (&mut self.heading, &mut self.paragraph) {
             (Some(pending), _) | (None, Some(pending)) => pending.events.push(event),
             (None, None) => self.out.push(event),
+        }
+    }
+
+    /// Adds the text of an event outside headings to `result.text`; line
+    /// breaks and the ends of blocks and cells become a space.
+    fn collect_text(&mut self, event: &Event<'_>) {
+        let text = &mut self.result.text;
+        let separates = match event {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                false
+            }
+            Event::SoftBreak | Event::HardBreak => true,
+            Event::End(end) => !matches!(
+                end,
+                TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Superscript
+                    | TagEnd::Subscript
+                    | TagEnd::Link
+                    | TagEnd::Image
+            ),
+            _ => false,
+        };
+        if separates && !text.is_empty() && !text.ends_with(' ') {
+            text.push(' ');
         }
     }
 
@@ -335,6 +373,8 @@ impl<'a> Renderer<'a, '_> {
             self.out.push(Event::End(TagEnd::Paragraph));
             return;
         }
+        // A directive (or a broken one) is not text to search.
+        self.result.text.truncate(self.paragraph_text);
         match parse_directive(&text).filter(|_| only_text) {
             Some(form_id) => match help_forms::render_form(form_id, self.env.forms, self.env.api_url) {
                 Ok(html) => {
@@ -641,6 +681,15 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].starts_with("content/x.md:3: directiva no válida"));
         assert!(errors[1].starts_with("content/x.md:5: directiva no válida"));
+    }
+
+    #[test]
+    fn the_plain_text_leaves_out_headings_and_forms() {
+        let (body, errors) = md(
+            "Hola *mundo*,\notra línea.\n\n## Título\n\n- uno\n- `dos`\n\n| a | b |\n|---|---|\n| c | d |\n\n{{ formulario(\"ticket\") }}\n\n[Fin](/x/).\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(body.text, "Hola mundo, otra línea. uno dos a b c d Fin. ");
     }
 
     #[test]

@@ -289,6 +289,7 @@ fn file_response(status: StatusCode, file: &str, content: String) -> Response {
         Some("html") => "text/html; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
         Some("svg") => "image/svg+xml",
         Some("xml") => "application/xml; charset=utf-8",
         _ => "text/plain; charset=utf-8",

@@ -28,16 +28,19 @@ const TEMPLATES: &[(&str, &str)] = embedded!("templates":
     "404.html",
     "partials/nav.html",
     "partials/category-nav.html",
+    "partials/busqueda.html",
     "sitemap.xml",
     "robots.txt",
 );
 
 const STYLESHEET: &str = "estilo.css";
-const SCRIPT: &str = "app.js";
+/// Concatenated, in this order, into the site's one script.
+const SCRIPTS: &[&str] = &["app.js", "busqueda.js"];
 const FAVICON: &str = "favicon.svg";
 
 /// The site's static files. (`livereload.js` is served by `serve` only.)
-const STATIC: &[(&str, &str)] = embedded!("static": "estilo.css", "app.js", "favicon.svg");
+const STATIC: &[(&str, &str)] =
+    embedded!("static": "estilo.css", "app.js", "busqueda.js", "favicon.svg");
 
 /// The templates and static files of one build.
 #[derive(Debug, Clone)]
@@ -115,8 +118,13 @@ impl Theme {
         self.static_file(STYLESHEET)
     }
 
-    pub(crate) fn script(&self) -> &str {
-        self.static_file(SCRIPT)
+    /// The site's scripts, one after the other.
+    pub(crate) fn script(&self) -> String {
+        SCRIPTS
+            .iter()
+            .map(|name| self.static_file(name).trim_end())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     pub(crate) fn favicon(&self) -> &str {

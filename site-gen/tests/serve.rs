@@ -71,6 +71,14 @@ async fn serve_answers_pages_redirects_404s_and_the_merged_api() {
     );
     assert!(home.contains("<script src=\"/__livereload.js\" defer></script>"));
 
+    let marker = "data-indice=\"";
+    let at = home.find(marker).expect("search box") + marker.len();
+    let index_url = &home[at..at + home[at..].find('"').expect("closed")];
+    let index = request(port, index_url).await;
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    assert!(index.contains("content-type: application/json"), "{index}");
+    assert!(index.contains("{\"v\":1,"), "{index}");
+
     let redirect = request(port, "/abrir-un-ticket?x=1").await;
     assert!(redirect.starts_with("HTTP/1.1 308"), "{redirect}");
     assert!(

@@ -28,7 +28,8 @@ fn redact(site: &Site, text: &str) -> String {
     let forms = config().forms;
     let mut text = text
         .replace(site.stylesheet(), "estilo.HASH.css")
-        .replace(site.script(), "app.HASH.js");
+        .replace(site.script(), "app.HASH.js")
+        .replace(site.search_index(), "busqueda.HASH.json");
     for form in ["reporte-de-pago", "ticket"] {
         let html = help_forms::render_form(form, &forms, "/api").expect("known form");
         text = text.replace(html.trim_end(), &format!("[formulario {form}]"));
@@ -63,6 +64,7 @@ fn the_site_has_every_expected_file() {
             "404.html",
             "abrir-un-ticket/index.html",
             site.script(),
+            site.search_index(),
             "categorias/facturacion-y-pagos/index.html",
             "categorias/soporte/index.html",
             "categorias/vacia/index.html",
@@ -95,10 +97,16 @@ fn asset_names_carry_a_hash_of_their_content_including_the_forms_assets() {
     assert!(css.contains("@media print"));
     assert!(css.contains(help_forms::assets::FORMS_CSS.trim()));
     assert!(js.contains("window.print()"));
+    assert!(
+        js.contains("global.BusquedaAyuda = api;"),
+        "the search script"
+    );
     assert!(js.contains(help_forms::assets::FORMS_JS.trim()));
     let hash = |name: &str| name.split('.').nth(1).map(str::len);
     assert_eq!(hash(site.stylesheet()), Some(8));
     assert_eq!(hash(site.script()), Some(8));
+    assert!(site.search_index().starts_with("busqueda.") && site.search_index().ends_with(".json"));
+    assert_eq!(hash(site.search_index()), Some(8));
     for (path, html) in pages(&site) {
         assert!(
             html.contains(&format!(
@@ -293,10 +301,75 @@ fn the_build_command_writes_public_and_prints_a_one_line_summary() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("Sitio generado en "), "{stdout}");
-    assert!(stdout.contains(": 9 páginas (14 archivos) en "), "{stdout}");
+    assert!(stdout.contains(": 9 páginas (15 archivos) en "), "{stdout}");
     assert!(
         out.path()
             .join("public/reportar-un-pago/index.html")
             .is_file()
+    );
+}
+
+#[test]
+fn every_page_has_one_search_box_hidden_until_the_script_runs() {
+    let site = build(&Options::default());
+    let form = format!(
+        "<form class=\"busqueda\" role=\"search\" data-busqueda data-indice=\"/{}\" hidden>\n<label for=\"busqueda-texto\">Buscar en la ayuda</label>\n<input id=\"busqueda-texto\" name=\"q\" type=\"search\"",
+        site.search_index()
+    );
+    for (path, html) in pages(&site) {
+        assert_eq!(html.matches("role=\"search\"").count(), 1, "{path}");
+        assert!(html.contains(&form), "{path}");
+        let header = &html
+            [html.find("<header").expect("header")..html.find("</header>").expect("header end")];
+        // The home page has it in the page, every other page in the header.
+        assert_eq!(header.contains(&form), path != "index.html", "{path}");
+    }
+}
+
+#[test]
+fn the_search_index_lists_the_articles_with_their_terms() {
+    let site = build(&Options::default());
+    let index: serde_json::Value =
+        serde_json::from_str(site.file(site.search_index()).expect("index")).expect("JSON");
+    assert_eq!(index["v"], 1);
+    assert_eq!(
+        index["c"],
+        serde_json::json!(["Facturación y pagos", "Soporte", "Sección vacía"])
+    );
+    let docs: Vec<(&str, &str, u64)> = index["d"]
+        .as_array()
+        .expect("docs")
+        .iter()
+        .map(|d| {
+            (
+                d[0].as_str().expect("slug"),
+                d[1].as_str().expect("title"),
+                d[2].as_u64().expect("category"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            ("reportar-un-pago", "Cómo reportar un pago", 0),
+            ("abrir-un-ticket", "Cómo abrir un ticket", 1),
+            ("consultar-un-ticket", "Cómo consultar un ticket", 1),
+        ]
+    );
+    let terms: Vec<&str> = index["t"]
+        .as_array()
+        .expect("terms")
+        .iter()
+        .map(|t| t.as_str().expect("term"))
+        .collect();
+    assert!(terms.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+    for term in ["report", "pag", "ticket", "consult"] {
+        assert!(terms.contains(&term), "{term} in {terms:?}");
+    }
+    assert!(!terms.contains(&"de") && !terms.contains(&"formulario(\"ticket\")"));
+    assert_eq!(
+        index["p"].as_array().map(Vec::len),
+        Some(terms.len()),
+        "one postings list per term"
     );
 }
