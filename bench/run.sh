@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The help center's benchmarks (issue 8): site-gen against Hugo on the same
 # synthetic corpus, `site-gen serve` live reload, the form function (criterion
-# benches, binary size, start-up, memory) and the weight of the real site's
-# pages. Prints a table of every figure next to its target and writes it to
-# bench/REPORT.md. Not part of the test suite.
+# benches, binary size, start-up, memory), the weight of the real site's
+# pages and the search (index size, query time in Chromium). Prints a table
+# of every figure next to its target and writes it to bench/REPORT.md. Not
+# part of the test suite.
 #
 #   bench/run.sh            # N = 1,000 and 10,000, 5 interleaved runs each (10-20 min)
 #   bench/run.sh --quick    # N = 1,000 only, 3 runs, shorter criterion runs
@@ -57,6 +58,9 @@ if ((${#missing[@]})); then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+log "Chromium y playwright-core para medir la búsqueda (tests/browser/setup.sh)"
+"$ROOT/tests/browser/setup.sh" >&2
 
 log "Compilando en release: site-gen, form-function, corpus-gen, bench-probe"
 cargo build --release --quiet -p site-gen -p form-function -p bench-corpus -p bench-probe
@@ -141,6 +145,10 @@ for N in "${SIZES[@]}"; do
     "$PROBE" page-weight --dir "$OURS" --top 3 >"$WORK/weight-corpus-$N.txt"
     R[corpus_page_median_$N]=$(kv median_bytes "$WORK/weight-corpus-$N.txt")
     R[corpus_page_max_$N]=$(kv max_bytes "$WORK/weight-corpus-$N.txt")
+    if [ "$N" = 1000 ]; then
+        log "N=$N: búsqueda en Chromium (índice ya cargado, consulta → resultados en la página)"
+        node "$ROOT/bench/search.mjs" "$OURS" 20 | tee "$WORK/search-$N.txt" >&2
+    fi
     if [ "${BENCH_KEEP:-0}" != 1 ] && [ "$N" != "${SIZES[0]}" ]; then rm -rf "$OURS" "$THEIRS"; fi
 done
 
@@ -247,6 +255,14 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     fi
     echo "| \`site-gen serve\`, N=$SMALL: article written → \`reload\` event (median of $(kv runs "$WORK/live-reload.txt"); max $(kv event_max_ms "$WORK/live-reload.txt") ms) | $ev ms | < 100 ms | $(status "$ev" "<" 100) |"
     echo "| \`site-gen serve\`: article written → rebuilt page fetched | $(kv page_median_ms "$WORK/live-reload.txt") ms | | |"
+    if [ -f "$WORK/search-1000.txt" ]; then
+        SR=$WORK/search-1000.txt
+        share=$(kv index_share_percent "$SR")
+        slow=$(kv slowest_query_median_ms "$SR")
+        echo "| Search N=1000: index / HTML of the site ($(calc '%.1f' "$(kv index_bytes "$SR")/1048576") MiB of $(calc '%.1f' "$(kv html_bytes "$SR")/1048576") MiB) | $share % | ≤ 15 % | $(status "$share" "<=" 15) |"
+        echo "| Search N=1000, Chromium: query typed → results in the page, slowest query's median («$(kv slowest_query "$SR")», $(kv slowest_query_results "$SR") results; all $(kv queries "$SR") queries × $(kv repetitions "$SR"): median $(kv query_median_ms "$SR") ms, p95 $(kv query_p95_ms "$SR") ms) | $slow ms | < 10 ms | $(status "$slow" "<" 10) |"
+        echo "| Search N=1000, Chromium: first query, index downloaded and prepared on first focus | $(kv first_results_ms "$SR") ms | | |"
+    fi
     echo "| Form: parse + validate a payment report with a 1 MiB PNG (criterion median, wall ≥ CPU) | $pv_ms ms | < 2 ms CPU | $(status "$pv_ms" "<" 2) |"
     echo "| Form: validate alone | $(us_of_ns "${R[validate_ns]}") µs | | |"
     echo "| Form: ticket status page \`pages::ticket\` | $(us_of_ns "${R[ticket_html_ns]}") µs | | |"

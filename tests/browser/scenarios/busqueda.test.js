@@ -186,30 +186,3 @@ test('axe no encuentra infracciones con resultados en pantalla, ni hay desplazam
     }
   }
 });
-
-test('una consulta responde en menos de 10 ms en Chromium (mediana por consulta)', async (t) => {
-  const page = await env.open('/');
-  await search(page, HOME_BOX, 'deposito');
-  const medians = await page.evaluate(async () => {
-    const url = document.querySelector('form[data-busqueda]').getAttribute('data-indice');
-    const index = window.BusquedaAyuda.prepararIndice(await (await fetch(url)).json());
-    const queries = ['deposito', 'factura fisica', 'subcuenta', 'correos recibidos', 'de', 'a', 'actualizar dat'];
-    // A single slow run is the machine (GC, another process), not the search: median of 21 after a warm-up.
-    const result = {};
-    for (const q of queries) {
-      window.BusquedaAyuda.buscar(index, q, 8);
-      const times = [];
-      for (let i = 0; i < 21; i++) {
-        const start = performance.now();
-        window.BusquedaAyuda.buscar(index, q, 8);
-        times.push(performance.now() - start);
-      }
-      times.sort((a, b) => a - b);
-      result[q] = times[10];
-    }
-    return result;
-  });
-  const worst = Math.max(...Object.values(medians));
-  t.diagnostic(`mediana más lenta: ${worst.toFixed(2)} ms`);
-  assert.ok(worst < 10, `medianas (ms): ${JSON.stringify(medians)}`);
-});
