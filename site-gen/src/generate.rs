@@ -71,7 +71,7 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
     pub(crate) files: BTreeMap<String, String>,
-    pub(crate) assets: Assets,
+    pub(crate) assets: Box<Assets>,
 }
 
 impl Site {
@@ -246,7 +246,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
     }
     Ok(Site {
         files,
-        assets: renderer.assets,
+        assets: Box::new(renderer.assets),
     })
 }
 
