@@ -96,16 +96,6 @@ impl Site {
         &self.assets
     }
 
-    /// File name of the stylesheet every page links (`estilo.3fa9c2d1.css`).
-    pub fn stylesheet(&self) -> &str {
-        &self.assets.css
-    }
-
-    /// File name of the script every page links (`app.3fa9c2d1.js`).
-    pub fn script(&self) -> &str {
-        &self.assets.js
-    }
-
     /// File name of the fingerprinted search index (`busqueda.3fa9c2d1.json`).
     pub fn search_index(&self) -> &str {
         &self.assets.search

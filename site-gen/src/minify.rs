@@ -6,9 +6,10 @@
 //! `url(…)` values are copied untouched.
 //!
 //! JavaScript keeps a line break wherever dropping it could change
-//! automatic semicolon insertion: it is dropped only after a token that
-//! cannot end a statement (`{ ( [ , ; : = ! & | ? * % < > ~ ^`) or before
-//! one that cannot start one (`} ) ] , ; . ? : = & | * % > ^`). A `/` is
+//! automatic semicolon insertion: it is dropped only after
+//! `{ ( [ , ; : = ! & | ? * % < > ~ ^` or before `} ) ] , ; . ? : = & | * % > ^`,
+//! where a line break never inserts a semicolon that changes the program
+//! (not after `++`, `)` or a name, nor before `(`, `[`, `+`, `-` or a name). A `/` is
 //! read as a regular expression after an operator, an opening bracket,
 //! `{ } ; ,` or a keyword such as `return`, and as a division after a
 //! name, a number, `)` or `]`, like in every hand-written script of the
