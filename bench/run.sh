@@ -196,7 +196,7 @@ rm -rf "$WORK/ff-data"
 log "Peso de las páginas del sitio real (HTML + CSS + JS, sin imágenes)"
 rm -rf "$WORK/real-site"
 "$SITE_GEN" --root "$ROOT" build --out "$WORK/real-site" >&2
-"$PROBE" page-weight --dir "$WORK/real-site" --top 100 >"$WORK/weight-real.txt"
+"$PROBE" page-weight --dir "$WORK/real-site" --top 100000 >"$WORK/weight-real.txt"
 R[real_pages]=$(kv pages "$WORK/weight-real.txt")
 R[real_max]=$(kv max_bytes "$WORK/weight-real.txt")
 R[real_over]=$(kv over_limit "$WORK/weight-real.txt")
@@ -209,6 +209,16 @@ gz_total() {
 }
 read -r _ _ _ top_path top_files < <(sed -n 's/^page=//p' "$WORK/weight-real.txt" | head -n1)
 R[real_max_gz]=$(gz_total "$top_path" "$top_files")
+# The search code and its styles are linked by no page: the search box names
+# them (data-codigo, data-estilo) and app.js loads them on first use, then the
+# index (data-indice). Weighed apart from the pages.
+search_attr() { sed -n "s/.* $1=\"\/\([^\"]*\)\".*/\1/p" "$WORK/real-site/index.html" | head -n1; }
+SEARCH_FILES="$(search_attr data-codigo) $(search_attr data-estilo) $(search_attr data-indice)"
+R[search_bytes]=0 R[search_gz]=0
+for f in $SEARCH_FILES; do
+    R[search_bytes]=$((R[search_bytes] + $(stat -c %s "$WORK/real-site/$f")))
+    R[search_gz]=$((R[search_gz] + $(gzip -9c "$WORK/real-site/$f" | wc -c)))
+done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------ report
@@ -273,6 +283,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     echo "| form-function: RSS after $SUBMISSIONS payment reports with a 1 MiB PNG, local store (idle $(mib "$(kv idle_rss_kib "$WORK/submissions.txt")") MiB, peak $(mib "$(kv peak_rss_kib "$WORK/submissions.txt")") MiB) | $(mib "$rss_kib") MiB | < 32 MiB | $(status "$(mib "$rss_kib")" "<" 32) |"
     echo "| form-function: per submission, wall · CPU (whole process, 10 ms ticks) | $(kv per_submission_wall_ms "$WORK/submissions.txt") ms · $(kv per_submission_cpu_ms "$WORK/submissions.txt") ms | | |"
     echo "| Real site: heaviest page, HTML + CSS + JS ($(printf '%s' "${R[real_pages]}") pages, ${R[real_over]} over 30 KB) | $real_kb KB ($(calc '%.1f' "${R[real_max_gz]}/1024") KB gzipped) | ≤ 30 KB | $(status "${R[real_max]}" "<=" 30720) |"
+    echo "| Real site: search, loaded on first use of the box (JS + CSS + index; not in the pages' weight) | $(calc '%.1f' "${R[search_bytes]}/1024") KB ($(calc '%.1f' "${R[search_gz]}/1024") KB gzipped) | | |"
     for N in "${SIZES[@]}"; do
         echo "| Synthetic N=$N: site-gen page HTML + CSS + JS, median · max | $(calc '%.1f' "${R[corpus_page_median_$N]}/1024") KB · $(calc '%.1f' "${R[corpus_page_max_$N]}/1024") KB | (≤ 30 KB) | |"
     done
@@ -309,7 +320,13 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
         echo "| \`/$path\` | $total | $html | $assets | $gz |"
     done
     echo
-    echo "The CSS and JS every page links: $(for f in "$WORK"/real-site/*.css "$WORK"/real-site/*.js; do printf '%s %s bytes (%s gzipped); ' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"; done)"
+    echo "The CSS and JS files the pages link, with how many of the ${R[real_pages]} pages link each: $(
+        sed -n 's/^page=//p' "$WORK/weight-real.txt" | awk '{print $5}' | tr ',' '\n' | sort | uniq -c |
+            while read -r count f; do
+                printf '%s %s bytes (%s gzipped), %s pages; ' "$f" "$(stat -c %s "$WORK/real-site/$f")" "$(gzip -9c "$WORK/real-site/$f" | wc -c)" "$count"
+            done)"
+    echo
+    echo "Loaded on first use of the search box, counted in no page: $(for f in $SEARCH_FILES; do printf '%s %s bytes (%s gzipped); ' "$f" "$(stat -c %s "$WORK/real-site/$f")" "$(gzip -9c "$WORK/real-site/$f" | wc -c)"; done)"
 } >"$REPORT"
 
 if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$WORK/real-site" "$WORK/hugo-cache"; fi

@@ -183,8 +183,21 @@
     form.querySelector('.formulario-resultado').focus();
   }
 
+  // The box for a field's message, described by its control. Without this
+  // script there are no inline messages, so the HTML has no empty boxes.
+  function addErrorBox(control) {
+    var box = document.createElement('p');
+    box.className = 'error-campo';
+    box.id = control.id + '-error';
+    box.hidden = true;
+    control.closest('.campo').appendChild(box);
+    var described = control.getAttribute('aria-describedby');
+    control.setAttribute('aria-describedby', described ? described + ' ' + box.id : box.id);
+  }
+
   function enhance(form) {
     form.noValidate = true;
+    controls(form).forEach(addErrorBox);
     form.elements.idempotencia.value = newKey();
     var button = form.querySelector('button[type=submit]');
     setDateLimits(form);

@@ -1,8 +1,10 @@
 //! HTML for a form, from its definition in [`crate::spec`].
 //!
 //! Without JavaScript the form posts normally and the browser enforces the
-//! attributes. `assets/forms.js` adds inline Spanish messages, shows
-//! conditional fields only when they apply and checks the file size early.
+//! attributes. `assets/forms.js` adds inline Spanish messages (it creates
+//! each field's `<p class="error-campo" id="…-error">` and adds it to the
+//! control's `aria-describedby`), shows conditional fields only when they
+//! apply and checks the file size early.
 
 use crate::FormsConfig;
 use crate::amount::AMOUNT_PATTERN;
@@ -48,7 +50,7 @@ pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
     let _ = write!(
         html,
         r#"<div class="formulario-acciones"><button type="submit" class="boton boton-principal">{}</button></div>
-<div class="formulario-resultado" id="formulario-{slug}-resultado" role="status" aria-live="polite" hidden></div>
+<div class="formulario-resultado" id="formulario-{slug}-resultado" role="status" hidden></div>
 </form>
 "#,
         escape(form.submit_label())
@@ -59,7 +61,6 @@ pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
 fn render_field(html: &mut String, form: &str, field: &Field) {
     let id = format!("{form}-{}", field.name.replace('_', "-"));
     let help_id = format!("{id}-ayuda");
-    let error_id = format!("{id}-error");
     let condition = match &field.required {
         Required::WhenOneOf { field, values } => {
             format!(
@@ -81,12 +82,12 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
         ""
     };
     let described = if field.help.is_some() {
-        format!("{help_id} {error_id}")
+        format!(r#" aria-describedby="{help_id}""#)
     } else {
-        error_id.clone()
+        String::new()
     };
     let common = format!(
-        r#"id="{id}" name="{name}" aria-describedby="{described}" data-mensaje-falta="{missing}" data-mensaje-invalido="{invalid}"{required}"#,
+        r#"id="{id}" name="{name}"{described} data-mensaje-falta="{missing}" data-mensaje-invalido="{invalid}"{required}"#,
         name = field.name,
         missing = escape(field.missing),
         invalid = escape(field.invalid),
@@ -112,8 +113,6 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
             );
         }
     };
-    let error = format!(r#"<p class="error-campo" id="{error_id}" hidden></p>"#);
-
     match &field.control {
         Control::Hidden { pattern } => {
             let _ = writeln!(
@@ -138,9 +137,8 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
 
     let _ = write!(
         html,
-        r#"<div class="campo campo-{}" data-campo="{}"{condition}>"#,
-        control_class(&field.control),
-        field.name
+        r#"<div class="{}"{condition}>"#,
+        box_class(&field.control)
     );
     match &field.control {
         Control::Checkbox => {
@@ -157,7 +155,6 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
             render_control(html, other, &common);
         }
     }
-    html.push_str(&error);
     html.push_str("</div>\n");
 }
 
@@ -236,11 +233,11 @@ fn length_and_mode(rules: &TextRules) -> String {
     attrs
 }
 
-fn control_class(control: &Control) -> &'static str {
+/// The class of a field's box: a checkbox goes before its label.
+fn box_class(control: &Control) -> &'static str {
     match control {
-        Control::Checkbox => "casilla",
-        Control::File { .. } => "archivo",
-        _ => "texto",
+        Control::Checkbox => "campo campo-casilla",
+        _ => "campo",
     }
 }
 

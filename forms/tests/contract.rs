@@ -226,11 +226,15 @@ fn every_field_is_rendered_with_the_rules_of_its_definition() {
                 "{} has a label",
                 field.name
             );
-            let described = el
-                .value()
-                .attr("aria-describedby")
-                .expect("aria-describedby");
-            for target in described.split(' ') {
+            // The help text, when there is one; forms.js adds the error box.
+            let described = el.value().attr("aria-describedby");
+            assert_eq!(
+                described.is_some(),
+                field.help.is_some(),
+                "aria-describedby of {}",
+                field.name
+            );
+            for target in described.into_iter().flat_map(|d| d.split(' ')) {
                 let selector = Selector::parse(&format!("#{target}")).expect("selector");
                 assert!(
                     html.select(&selector).next().is_some(),

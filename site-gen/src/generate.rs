@@ -17,6 +17,7 @@ use crate::config::{CONFIG_FILE, Category, Overrides, SiteConfig};
 use crate::content::{FrontMatter, SourceFile, load_articles, parse_document};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{self, FormsEnv, LinkTarget, RenderedBody, TocEntry};
+use crate::minify;
 use crate::search;
 use crate::text::is_slug;
 use crate::theme::{THEME_DIR, Theme, error_chain, fingerprinted};
@@ -70,9 +71,7 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
     pub(crate) files: BTreeMap<String, String>,
-    pub(crate) stylesheet: String,
-    pub(crate) script: String,
-    pub(crate) search_index: String,
+    pub(crate) assets: Box<Assets>,
 }
 
 impl Site {
@@ -92,19 +91,14 @@ impl Site {
             .count()
     }
 
-    /// File name of the fingerprinted stylesheet (`estilo.3fa9c2d1.css`).
-    pub fn stylesheet(&self) -> &str {
-        &self.stylesheet
-    }
-
-    /// File name of the fingerprinted script (`app.3fa9c2d1.js`).
-    pub fn script(&self) -> &str {
-        &self.script
+    /// File names of the fingerprinted CSS, JS and search index.
+    pub fn assets(&self) -> &Assets {
+        &self.assets
     }
 
     /// File name of the fingerprinted search index (`busqueda.3fa9c2d1.json`).
     pub fn search_index(&self) -> &str {
-        &self.search_index
+        &self.assets.search
     }
 }
 
@@ -232,8 +226,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         renderer.assets.favicon.to_owned(),
         sources.theme.favicon().to_owned(),
     );
-    files.insert(renderer.assets.css.clone(), renderer.css.clone());
-    files.insert(renderer.assets.js.clone(), renderer.js.clone());
+    files.extend(std::mem::take(&mut renderer.asset_files));
     files.insert(renderer.assets.search.clone(), index);
 
     errors.extend(check_links(&articles, &known, &files));
@@ -243,9 +236,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
     }
     Ok(Site {
         files,
-        stylesheet: renderer.assets.css.clone(),
-        script: renderer.assets.js.clone(),
-        search_index: renderer.assets.search.clone(),
+        assets: Box::new(renderer.assets),
     })
 }
 
@@ -377,14 +368,56 @@ fn parse_article<'a>(
     (Some(article), errors)
 }
 
-#[derive(Serialize)]
-struct Assets {
-    css: String,
-    js: String,
+/// The fingerprinted CSS and JS files, minified, and which pages link them:
+/// each page loads only what it uses (`bench/run.sh` weighs them per page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assets {
+    /// Every page: the site's styles (`static/estilo.css`).
+    pub css: String,
+    /// Every page: printing, votes, and the loader of the search code
+    /// (`static/app.js`).
+    pub js: String,
+    /// Pages that embed a form: the forms' styles and script (`forms/assets/`).
+    pub forms_css: String,
+    pub forms_js: String,
+    /// The ticket lookup page (`static/consulta-ticket.js`).
+    pub ticket_js: String,
+    /// Linked by no page: `js` loads `search_js` once the search box is
+    /// used, which loads `search_css` and the index.
+    pub search_js: String,
+    pub search_css: String,
     /// The search index (see [`search`]).
-    search: String,
-    favicon: &'static str,
-    live_reload: &'static str,
+    pub search: String,
+    pub favicon: &'static str,
+    pub live_reload: &'static str,
+}
+
+/// The site's CSS and JS: the bundles' names and contents.
+fn assemble_assets(theme: &Theme, search_index: String) -> (Assets, Vec<(String, String)>) {
+    let mut files = Vec::new();
+    let mut add = |name: &str, content: String| {
+        let file = fingerprinted(name, &content);
+        files.push((file.clone(), content));
+        file
+    };
+    let static_css = |name: &str| minify::css(theme.static_file(name));
+    let static_js = |name: &str| minify::js(theme.static_file(name));
+    let assets = Assets {
+        css: add("estilo.css", static_css("estilo.css")),
+        js: add("app.js", static_js("app.js")),
+        forms_css: add(
+            "formularios.css",
+            minify::css(help_forms::assets::FORMS_CSS),
+        ),
+        forms_js: add("formularios.js", minify::js(help_forms::assets::FORMS_JS)),
+        ticket_js: add("consulta-ticket.js", static_js("consulta-ticket.js")),
+        search_js: add("busqueda.js", static_js("busqueda.js")),
+        search_css: add("busqueda.css", static_css("busqueda.css")),
+        search: search_index,
+        favicon: "favicon.svg",
+        live_reload: LIVE_RELOAD_SCRIPT,
+    };
+    (assets, files)
 }
 
 struct PageRenderer<'a> {
@@ -396,8 +429,8 @@ struct PageRenderer<'a> {
     nav: SharedList,
     category_navs: HashMap<&'a str, SharedList>,
     assets: Assets,
-    css: String,
-    js: String,
+    /// The CSS and JS files named in `assets`, by name.
+    asset_files: Vec<(String, String)>,
 }
 
 type Page = Result<(String, String), Diagnostic>;
@@ -411,23 +444,7 @@ impl<'a> PageRenderer<'a> {
         live_reload: bool,
         search_index: String,
     ) -> Self {
-        let css = format!(
-            "{}\n{}",
-            theme.stylesheet().trim_end(),
-            help_forms::assets::FORMS_CSS
-        );
-        let js = format!(
-            "{}\n{}",
-            theme.script().trim_end(),
-            help_forms::assets::FORMS_JS
-        );
-        let assets = Assets {
-            css: fingerprinted("estilo.css", &css),
-            js: fingerprinted("app.js", &js),
-            search: search_index,
-            favicon: "favicon.svg",
-            live_reload: LIVE_RELOAD_SCRIPT,
-        };
+        let (assets, asset_files) = assemble_assets(theme, search_index);
         let mut base = Context::new();
         base.insert("site", &site_values(config));
         base.insert("assets", &assets);
@@ -442,8 +459,7 @@ impl<'a> PageRenderer<'a> {
             nav: SharedList::default(),
             category_navs: HashMap::new(),
             assets,
-            css,
-            js,
+            asset_files,
         }
     }
 
@@ -540,6 +556,7 @@ impl<'a> PageRenderer<'a> {
         context.insert("category", &category);
         context.insert("article", &summary(article));
         context.insert("body", &article.body.html);
+        context.insert("has_form", &article.body.has_form);
         let toc: Vec<TocEntry> = markdown::table_of_contents(&article.body.headings);
         context.insert("toc", &toc);
         let related: Vec<ArticleSummary<'_>> = fm

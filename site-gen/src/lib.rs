@@ -3,8 +3,9 @@
 //! Markdown articles (`content/*.md`, TOML front matter) and `site.toml`
 //! become a static site: home, one page per category and per article,
 //! `/consultar-ticket/`, `404.html`, `sitemap.xml`, `robots.txt`, a favicon,
-//! one fingerprinted CSS and JS file each, and a fingerprinted search index
-//! for the search box (see [`search`]).
+//! fingerprinted and minified CSS and JS files (each page links only those it
+//! uses: see [`generate::Assets`]), and a fingerprinted search index for the
+//! search box (see [`search`]).
 //!
 //! The pipeline is [`Sources::load`] (reads files) → [`generate()`] (pure:
 //! sources in, pages out, or every error at once as `content/x.md:12:
@@ -17,6 +18,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod generate;
 pub mod markdown;
+mod minify;
 mod output;
 pub mod search;
 pub mod serve;

@@ -33,14 +33,18 @@ const TEMPLATES: &[(&str, &str)] = embedded!("templates":
     "robots.txt",
 );
 
-const STYLESHEET: &str = "estilo.css";
-/// Concatenated, in this order, into the site's one script.
-const SCRIPTS: &[&str] = &["app.js", "busqueda.js"];
 const FAVICON: &str = "favicon.svg";
 
 /// The site's static files. (`livereload.js` is served by `serve` only.)
-const STATIC: &[(&str, &str)] =
-    embedded!("static": "estilo.css", "app.js", "busqueda.js", "favicon.svg");
+/// Which page links which is decided in `generate` (`Assets`).
+const STATIC: &[(&str, &str)] = embedded!("static":
+    "estilo.css",
+    "app.js",
+    "busqueda.css",
+    "busqueda.js",
+    "consulta-ticket.js",
+    "favicon.svg",
+);
 
 /// The templates and static files of one build.
 #[derive(Debug, Clone)]
@@ -107,24 +111,12 @@ impl Theme {
         Ok(tera)
     }
 
-    fn static_file(&self, name: &str) -> &str {
+    /// A file of `static/` by name (`estilo.css`); empty if there is none.
+    pub(crate) fn static_file(&self, name: &str) -> &str {
         self.static_files
             .iter()
             .find(|(n, _)| *n == name)
             .map_or("", |(_, text)| text.as_str())
-    }
-
-    pub(crate) fn stylesheet(&self) -> &str {
-        self.static_file(STYLESHEET)
-    }
-
-    /// The site's scripts, one after the other.
-    pub(crate) fn script(&self) -> String {
-        SCRIPTS
-            .iter()
-            .map(|name| self.static_file(name).trim_end())
-            .collect::<Vec<_>>()
-            .join("\n")
     }
 
     pub(crate) fn favicon(&self) -> &str {
@@ -199,8 +191,8 @@ mod tests {
             .map(|(_, t)| t.as_str());
         assert!(base.is_some_and(|t| t.contains("Ir al contenido")));
         assert_eq!(
-            theme.stylesheet(),
-            Theme::embedded().stylesheet(),
+            theme.static_file("estilo.css"),
+            Theme::embedded().static_file("estilo.css"),
             "no static/ on disk: embedded"
         );
         assert_eq!(Theme::watched_dirs(root.path()), vec![templates]);

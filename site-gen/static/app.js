@@ -34,69 +34,35 @@
     });
   });
 
-  // «Consultar ticket»: muestra el estado en la misma página.
-  var consulta = document.querySelector('form[data-consulta-ticket]');
-  if (!consulta) { return; }
-  var resultado = document.getElementById('resultado-ticket');
-  var api = consulta.getAttribute('data-api');
-
-  function mostrarMensaje(texto) {
-    var p = document.createElement('p');
-    p.className = 'mensaje-error';
-    p.textContent = texto;
-    resultado.replaceChildren(p);
-  }
-
-  function mostrarTicket(ticket) {
-    var titulo = document.createElement('h2');
-    titulo.textContent = 'Ticket ' + ticket.numero;
-    var lista = document.createElement('dl');
-    [['Estado', ticket.estado], ['Fecha', ticket.fecha], ['Resumen', ticket.resumen], ['Mensaje', ticket.mensaje]]
-      .forEach(function (par) {
-        if (par[1] === undefined || par[1] === null || par[1] === '') { return; }
-        var dt = document.createElement('dt');
-        dt.textContent = par[0];
-        var dd = document.createElement('dd');
-        dd.textContent = String(par[1]);
-        lista.append(dt, dd);
+  // Buscador: oculto sin JavaScript. Su código (busqueda.js, que pide sus
+  // estilos y el índice) se carga al empezar a usarlo, no con la página.
+  var busquedaPedida = false;
+  document.querySelectorAll('form[data-busqueda]').forEach(function (form) {
+    var entrada = form.querySelector('input[type="search"]');
+    var zona = form.querySelector('.resultados-busqueda');
+    var estado = form.querySelector('.estado-busqueda');
+    if (!entrada || !zona || !estado) { return; }
+    function cargar() {
+      if (busquedaPedida) { return; }
+      busquedaPedida = true;
+      var codigo = document.createElement('script');
+      codigo.src = form.getAttribute('data-codigo');
+      codigo.addEventListener('error', function () {
+        // Se reintenta al volver a enfocar la caja o escribir.
+        busquedaPedida = false;
+        codigo.remove();
+        zona.classList.remove('cerrada');
+        estado.textContent = 'No se pudo cargar la búsqueda. Elija una sección del menú o inténtelo de nuevo.';
       });
-    resultado.replaceChildren(titulo, lista);
-  }
-
-  function consultar(numero, clave) {
-    resultado.replaceChildren();
-    resultado.setAttribute('aria-busy', 'true');
-    var url = api + '/tickets/' + encodeURIComponent(numero) + '?clave=' + encodeURIComponent(clave);
-    fetch(url, { headers: { Accept: 'application/json' } })
-      .then(function (respuesta) {
-        if (respuesta.status === 404) {
-          mostrarMensaje('No encontramos un ticket con ese número y clave.');
-          return null;
-        }
-        if (!respuesta.ok) { throw new Error(String(respuesta.status)); }
-        return respuesta.json().then(mostrarTicket);
-      })
-      .catch(function () {
-        mostrarMensaje('No pudimos consultar el ticket. Intente de nuevo en unos minutos.');
-      })
-      .finally(function () {
-        resultado.removeAttribute('aria-busy');
-      });
-  }
-
-  consulta.addEventListener('submit', function (evento) {
-    evento.preventDefault();
-    var numero = consulta.elements.numero.value.trim();
-    var clave = consulta.elements.clave.value.trim();
-    var parametros = new URLSearchParams({ numero: numero, clave: clave });
-    window.history.replaceState(null, '', '?' + parametros.toString());
-    consultar(numero, clave);
+      document.head.append(codigo);
+    }
+    entrada.addEventListener('focus', cargar);
+    entrada.addEventListener('input', cargar);
+    // Intro antes de que llegue busqueda.js no recarga la página.
+    form.addEventListener('submit', function (evento) {
+      evento.preventDefault();
+      cargar();
+    });
+    form.hidden = false;
   });
-
-  var inicial = new URLSearchParams(window.location.search);
-  if (inicial.get('numero') && inicial.get('clave')) {
-    consulta.elements.numero.value = inicial.get('numero');
-    consulta.elements.clave.value = inicial.get('clave');
-    consultar(inicial.get('numero'), inicial.get('clave'));
-  }
 })();

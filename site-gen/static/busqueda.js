@@ -1,7 +1,8 @@
 // Búsqueda sin servidor sobre busqueda.<hash>.json (site-gen, src/search/).
 // La normalización es la MISMA que en src/search/normalize.rs: ambas se
 // prueban con tests/fixtures/normalizacion.json. Sin JavaScript el buscador
-// queda oculto. Las funciones puras van en globalThis.BusquedaAyuda (Node).
+// queda oculto; con él, app.js lo muestra y carga este archivo cuando se
+// empieza a usar. Las funciones puras van en globalThis.BusquedaAyuda (Node).
 (function (global) {
   'use strict';
 
@@ -328,15 +329,33 @@
 
   var MAXIMO = 8;
   var cargando = null;
+  var estilos = null;
 
-  function cargarIndice(url) {
+  /** Los estilos de los resultados (busqueda.css): listos, o sin ellos si fallan. */
+  function cargarEstilos(url) {
+    if (!estilos) {
+      estilos = new Promise(function (listo) {
+        var enlace = document.createElement('link');
+        enlace.rel = 'stylesheet';
+        enlace.href = url;
+        enlace.addEventListener('load', listo);
+        enlace.addEventListener('error', listo);
+        document.head.append(enlace);
+      });
+    }
+    return estilos;
+  }
+
+  /** El índice, cuando también están los estilos para pintar los resultados. */
+  function cargarIndice(url, urlEstilos) {
     if (!cargando) {
-      cargando = fetch(url, { headers: { Accept: 'application/json' } })
+      var datos = fetch(url, { headers: { Accept: 'application/json' } })
         .then(function (respuesta) {
           if (!respuesta.ok) { throw new Error(String(respuesta.status)); }
           return respuesta.json();
-        })
-        .then(prepararIndice);
+        });
+      cargando = Promise.all([datos, cargarEstilos(urlEstilos)])
+        .then(function (listos) { return prepararIndice(listos[0]); });
       cargando.catch(function () { cargando = null; });
     }
     return cargando;
@@ -360,7 +379,8 @@
     var zona = form.querySelector('.resultados-busqueda');
     var estado = form.querySelector('.estado-busqueda');
     var url = form.getAttribute('data-indice');
-    if (!entrada || !zona || !estado || !url) { return; }
+    var urlEstilos = form.getAttribute('data-estilo');
+    if (!entrada || !zona || !estado || !url || !urlEstilos) { return; }
     var lista = document.createElement('ol');
     lista.className = 'lista-resultados';
     zona.append(lista);
@@ -375,7 +395,9 @@
       zona.classList.toggle('cerrada', !abierta);
       lista.hidden = !abierta;
     }
-    form.hidden = false;
+    // app.js ya mostró el buscador y pidió este archivo al usarlo; quita el
+    // aviso de un intento de carga fallido.
+    estado.textContent = '';
     abrir(false);
 
     function anunciar(texto, inmediato) {
@@ -440,7 +462,7 @@
       if (indice) { pintar(texto); return; }
       abrir(true);
       anunciar('Cargando la búsqueda…', true);
-      cargarIndice(url).then(function (listo) {
+      cargarIndice(url, urlEstilos).then(function (listo) {
         indice = listo;
         if (entrada.value === texto) { pintar(texto); } else { actualizar(); }
       }, function () {
@@ -451,10 +473,11 @@
     function enlaces() { return Array.prototype.slice.call(lista.querySelectorAll('a')); }
 
     // El índice se carga al ir a usarlo, no con la página.
-    entrada.addEventListener('focus', function () {
-      cargarIndice(url).then(function (listo) { indice = listo; }, function () {});
+    function alEnfocar() {
+      cargarIndice(url, urlEstilos).then(function (listo) { indice = listo; }, function () {});
       if (lista.childElementCount || estado.textContent) { abrir(true); }
-    });
+    }
+    entrada.addEventListener('focus', alEnfocar);
     entrada.addEventListener('input', actualizar);
 
     // Intro abre el primer resultado.
@@ -490,6 +513,10 @@
         if (!form.contains(evento.target)) { abrir(false); }
       });
     }
+
+    // Lo que pasó mientras llegaba este archivo: el foco y lo ya escrito.
+    if (document.activeElement === entrada) { alEnfocar(); }
+    if (entrada.value) { actualizar(); }
   }
 
   document.querySelectorAll('form[data-busqueda]').forEach(iniciar);

@@ -13,7 +13,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import vm from 'node:vm';
 
-vm.runInThisContext(readFileSync(new URL('../static/busqueda.js', import.meta.url), 'utf8'), { filename: 'busqueda.js' });
+// BUSQUEDA_JS: another build of it (tests/busqueda.rs passes the minified one).
+const source = process.env.BUSQUEDA_JS ?? new URL('../static/busqueda.js', import.meta.url);
+vm.runInThisContext(readFileSync(source, 'utf8'), { filename: 'busqueda.js' });
 const B = globalThis.BusquedaAyuda;
 
 function indexFile() {

@@ -14,7 +14,9 @@ import vm from 'node:vm';
 const here = new URL('.', import.meta.url);
 // The file is a classic script: run it in this realm (no DOM here, so it
 // only defines globalThis.BusquedaAyuda).
-vm.runInThisContext(readFileSync(new URL('../static/busqueda.js', here), 'utf8'), { filename: 'busqueda.js' });
+// BUSQUEDA_JS: another build of it (tests/busqueda.rs passes the minified one).
+const source = process.env.BUSQUEDA_JS ?? new URL('../static/busqueda.js', here);
+vm.runInThisContext(readFileSync(source, 'utf8'), { filename: 'busqueda.js' });
 const B = globalThis.BusquedaAyuda;
 const table = JSON.parse(readFileSync(new URL('fixtures/normalizacion.json', here), 'utf8'));
 

@@ -22,14 +22,24 @@ fn config() -> site_gen::SiteConfig {
 }
 
 /// Replaces what other parts of the project own (the forms' HTML, the
-/// hashes of the assets that include the forms' CSS and JS), so the
-/// snapshots only change when this crate's output does.
+/// hashes of the assets, which change with any CSS or JS), so the snapshots
+/// only change when this crate's output does.
 fn redact(site: &Site, text: &str) -> String {
     let forms = config().forms;
-    let mut text = text
-        .replace(site.stylesheet(), "estilo.HASH.css")
-        .replace(site.script(), "app.HASH.js")
-        .replace(site.search_index(), "busqueda.HASH.json");
+    let a = site.assets();
+    let mut text = text.to_owned();
+    for (name, placeholder) in [
+        (&a.css, "estilo.HASH.css"),
+        (&a.js, "app.HASH.js"),
+        (&a.forms_css, "formularios.HASH.css"),
+        (&a.forms_js, "formularios.HASH.js"),
+        (&a.ticket_js, "consulta-ticket.HASH.js"),
+        (&a.search_js, "busqueda.HASH.js"),
+        (&a.search_css, "busqueda.HASH.css"),
+        (&a.search, "busqueda.HASH.json"),
+    ] {
+        text = text.replace(name.as_str(), placeholder);
+    }
     for form in ["reporte-de-pago", "ticket"] {
         let html = help_forms::render_form(form, &forms, "/api").expect("known form");
         text = text.replace(html.trim_end(), &format!("[formulario {form}]"));
@@ -57,27 +67,32 @@ fn every_page_matches_its_snapshot() {
 #[test]
 fn the_site_has_every_expected_file() {
     let site = build(&Options::default());
+    let a = site.assets();
     let files: Vec<&str> = site.files().keys().map(String::as_str).collect();
-    assert_eq!(
-        files,
-        [
-            "404.html",
-            "abrir-un-ticket/index.html",
-            site.script(),
-            site.search_index(),
-            "categorias/facturacion-y-pagos/index.html",
-            "categorias/soporte/index.html",
-            "categorias/vacia/index.html",
-            "consultar-ticket/index.html",
-            "consultar-un-ticket/index.html",
-            site.stylesheet(),
-            "favicon.svg",
-            "index.html",
-            "reportar-un-pago/index.html",
-            "robots.txt",
-            "sitemap.xml",
-        ]
-    );
+    let mut expected = vec![
+        "404.html",
+        "abrir-un-ticket/index.html",
+        "categorias/facturacion-y-pagos/index.html",
+        "categorias/soporte/index.html",
+        "categorias/vacia/index.html",
+        "consultar-ticket/index.html",
+        "consultar-un-ticket/index.html",
+        "favicon.svg",
+        "index.html",
+        "reportar-un-pago/index.html",
+        "robots.txt",
+        "sitemap.xml",
+        &a.css,
+        &a.js,
+        &a.forms_css,
+        &a.forms_js,
+        &a.ticket_js,
+        &a.search_js,
+        &a.search_css,
+        &a.search,
+    ];
+    expected.sort_unstable();
+    assert_eq!(files, expected);
     assert_eq!(site.page_count(), 9);
 }
 
@@ -90,35 +105,108 @@ fn the_same_input_gives_the_same_bytes() {
 }
 
 #[test]
-fn asset_names_carry_a_hash_of_their_content_including_the_forms_assets() {
+fn asset_names_carry_a_hash_of_their_minified_content() {
     let site = build(&Options::default());
-    let css = site.file(site.stylesheet()).expect("stylesheet");
-    let js = site.file(site.script()).expect("script");
-    assert!(css.contains("@media print"));
-    assert!(css.contains(help_forms::assets::FORMS_CSS.trim()));
-    assert!(js.contains("window.print()"));
-    assert!(
-        js.contains("global.BusquedaAyuda = api;"),
-        "the search script"
-    );
-    assert!(js.contains(help_forms::assets::FORMS_JS.trim()));
+    let a = site.assets();
+    let file = |name: &str| site.file(name).expect("an asset of the site");
     let hash = |name: &str| name.split('.').nth(1).map(str::len);
-    assert_eq!(hash(site.stylesheet()), Some(8));
-    assert_eq!(hash(site.script()), Some(8));
-    assert!(site.search_index().starts_with("busqueda.") && site.search_index().ends_with(".json"));
-    assert_eq!(hash(site.search_index()), Some(8));
-    for (path, html) in pages(&site) {
+    for (name, stem, ext) in [
+        (&a.css, "estilo", "css"),
+        (&a.js, "app", "js"),
+        (&a.forms_css, "formularios", "css"),
+        (&a.forms_js, "formularios", "js"),
+        (&a.ticket_js, "consulta-ticket", "js"),
+        (&a.search_js, "busqueda", "js"),
+        (&a.search_css, "busqueda", "css"),
+        (&a.search, "busqueda", "json"),
+    ] {
         assert!(
-            html.contains(&format!(
-                "<link rel=\"stylesheet\" href=\"/{}\">",
-                site.stylesheet()
-            )),
+            name.starts_with(&format!("{stem}.")) && name.ends_with(&format!(".{ext}")),
+            "{name}"
+        );
+        assert_eq!(hash(name), Some(8), "{name}");
+        if ext != "json" {
+            let text = file(name);
+            assert!(
+                !text.contains("/*") && !text.contains("\n  "),
+                "{name}: comments and indentation are gone"
+            );
+        }
+    }
+    assert!(file(&a.css).contains("@media print{"));
+    assert!(file(&a.css).contains(".cabecera :focus-visible{"));
+    assert!(file(&a.forms_css).starts_with(".formulario{"));
+    assert!(file(&a.search_css).contains(".resultado a::after{"));
+    assert!(file(&a.js).contains("window.print()"));
+    assert!(file(&a.js).contains("document.createElement('script')"));
+    assert!(
+        !file(&a.js).contains("BusquedaAyuda"),
+        "search code loads lazily"
+    );
+    assert!(file(&a.search_js).contains("global.BusquedaAyuda=api;"));
+    assert!(file(&a.forms_js).contains("form[data-formulario]"));
+    assert!(file(&a.ticket_js).contains("form[data-consulta-ticket]"));
+}
+
+/// The local CSS and JS files a page loads: its stylesheets and scripts.
+fn linked_assets(html: &str) -> Vec<&str> {
+    let mut linked = Vec::new();
+    for (tag, attribute) in [
+        ("<link rel=\"stylesheet\"", " href=\"/"),
+        ("<script", " src=\"/"),
+    ] {
+        for (at, _) in html.match_indices(tag) {
+            let element = &html[at..at + html[at..].find('>').expect("closed tag")];
+            let value =
+                &element[element.find(attribute).expect("a local file") + attribute.len()..];
+            linked.push(&value[..value.find('"').expect("closed attribute")]);
+        }
+    }
+    linked
+}
+
+#[test]
+fn each_page_links_only_the_css_and_js_it_uses() {
+    let site = build(&Options::default());
+    let a = site.assets();
+    for (path, html) in pages(&site) {
+        let mut expected = vec![a.css.as_str(), a.js.as_str()];
+        match path.as_str() {
+            // The two articles that embed a form.
+            "reportar-un-pago/index.html" | "abrir-un-ticket/index.html" => {
+                expected.extend([a.forms_css.as_str(), a.forms_js.as_str()]);
+            }
+            "consultar-ticket/index.html" => expected.push(a.ticket_js.as_str()),
+            _ => {}
+        }
+        let mut linked = linked_assets(html);
+        // The site's styles come first: the forms' build on them.
+        assert_eq!(linked.first(), Some(&a.css.as_str()), "{path}");
+        linked.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(linked, expected, "{path}");
+        assert_eq!(
+            html.contains("data-formulario="),
+            expected.contains(&a.forms_js.as_str()),
+            "{path}: the forms' script goes where a form is"
+        );
+    }
+}
+
+#[test]
+fn the_search_code_is_linked_by_no_page_and_named_by_the_search_box() {
+    let site = build(&Options::default());
+    let a = site.assets();
+    for (path, html) in pages(&site) {
+        let linked = linked_assets(html);
+        assert!(
+            !linked.contains(&a.search_js.as_str()) && !linked.contains(&a.search_css.as_str()),
             "{path}"
         );
         assert!(
             html.contains(&format!(
-                "<script src=\"/{}\" defer></script>",
-                site.script()
+                " data-codigo=\"/{}\" data-estilo=\"/{}\" hidden>",
+                a.search_js, a.search_css
             )),
             "{path}"
         );
@@ -301,7 +389,7 @@ fn the_build_command_writes_public_and_prints_a_one_line_summary() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("Sitio generado en "), "{stdout}");
-    assert!(stdout.contains(": 9 páginas (15 archivos) en "), "{stdout}");
+    assert!(stdout.contains(": 9 páginas (20 archivos) en "), "{stdout}");
     assert!(
         out.path()
             .join("public/reportar-un-pago/index.html")
@@ -312,9 +400,10 @@ fn the_build_command_writes_public_and_prints_a_one_line_summary() {
 #[test]
 fn every_page_has_one_search_box_hidden_until_the_script_runs() {
     let site = build(&Options::default());
+    let a = site.assets();
     let form = format!(
-        "<form class=\"busqueda\" role=\"search\" data-busqueda data-indice=\"/{}\" hidden>\n<label for=\"busqueda-texto\">Buscar en la ayuda</label>\n<input id=\"busqueda-texto\" name=\"q\" type=\"search\"",
-        site.search_index()
+        "<form class=\"busqueda\" role=\"search\" data-busqueda data-indice=\"/{}\" data-codigo=\"/{}\" data-estilo=\"/{}\" hidden>\n<label for=\"busqueda-texto\">Buscar en la ayuda</label>\n<input id=\"busqueda-texto\" name=\"q\" type=\"search\"",
+        a.search, a.search_js, a.search_css
     );
     for (path, html) in pages(&site) {
         assert_eq!(html.matches("role=\"search\"").count(), 1, "{path}");

@@ -14,7 +14,7 @@ export function control(name) {
 
 /** The `.campo` box around a field (what the script shows and hides). */
 export function box(name) {
-  return `${FORM} .campo[data-campo="${name}"]`;
+  return `${FORM} .campo:has([name="${name}"])`;
 }
 
 /** A local calendar date `days` ago as YYYY-MM-DD (the form accepts up to 90 days back). */

@@ -1,7 +1,8 @@
 // Search without a server: the box on the home page and in the header of
 // every other page finds each tutorial with or without accents, highlights
 // the words, is usable with the keyboard and announced to screen readers,
-// passes axe with results on screen, and is hidden without JavaScript.
+// passes axe with results on screen, is hidden without JavaScript, and
+// loads its code, styles and index only once the box is used.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -149,6 +150,20 @@ test('con el teclado: escribir, flechas hacia los resultados, Escape y Enter', a
   await box.focus();
   await Promise.all([page.waitForURL((url) => url.pathname === TICKET), page.keyboard.press('Enter')]);
   assert.equal(await page.locator('h1').innerText(), 'Cómo abrir un ticket');
+  assert.deepEqual(page.problems, []);
+});
+
+test('el código de la búsqueda, sus estilos y el índice se cargan al usar la caja, no con la página', async () => {
+  const page = await env.open(PAGO);
+  const requested = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.startsWith('/busqueda.')));
+  await page.waitForLoadState('load');
+  assert.deepEqual(await requested(), [], 'nada de la búsqueda al cargar la página');
+  const items = await search(page, HEADER_BOX, 'deposito');
+  assert.ok(await items.count() >= 1);
+  const loaded = (await requested()).map((path) => path.replace(/\.[0-9a-f]{8}\./, '.HASH.')).sort();
+  assert.deepEqual(loaded, ['/busqueda.HASH.css', '/busqueda.HASH.js', '/busqueda.HASH.json']);
   assert.deepEqual(page.problems, []);
 });
 

@@ -54,6 +54,9 @@ test('un formulario vacío con el monto «12,345» muestra los errores junto a c
     assert.ok(error.visible, `falta el error junto a «${name}»`);
     assert.equal(error.text, message, `mensaje de «${name}»`);
     assert.equal(await page.locator(control(name)).getAttribute('aria-invalid'), 'true', `«${name}» sin aria-invalid`);
+    // The script made the message box and tied it to the control.
+    const described = (await page.locator(control(name)).getAttribute('aria-describedby')).split(' ');
+    assert.ok(described.includes(`${control(name).slice(1)}-error`), `«${name}»: aria-describedby=${described.join(' ')}`);
   }
   assert.deepEqual(await errorOf(page, 'monto'), { visible: true, text: BAD_AMOUNT });
   // Conditional fields that do not apply are not complained about.
