@@ -29,6 +29,7 @@ impl Default for ClientPolicy {
 
 async fn shared_config(policy: ClientPolicy) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(form_api_aws::https_client())
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_s3::config::Credentials::new(
             "test", "test", None, None, "e2e",

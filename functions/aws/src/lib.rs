@@ -28,6 +28,14 @@ use time::format_description::well_known::Rfc3339;
 
 type Item = HashMap<String, AttributeValue>;
 
+/// The HTTPS client of every SDK client here: hyper + rustls with ring.
+pub fn https_client() -> aws_sdk_s3::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
 #[derive(Clone)]
 pub struct AwsStore {
     s3: aws_sdk_s3::Client,
@@ -65,7 +73,10 @@ impl AwsStore {
 
     /// Clients configured from the environment, for the given bucket and table.
     pub async fn connect(bucket: String, table: String) -> Self {
-        let shared = aws_config::load_from_env().await;
+        let shared = aws_config::from_env()
+            .http_client(https_client())
+            .load()
+            .await;
         let path_style =
             std::env::var("S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "1" || v == "true");
         let s3 = aws_sdk_s3::Client::from_conf(

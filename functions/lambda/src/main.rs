@@ -10,19 +10,28 @@
 use anyhow::Context;
 use form_api::{ApiConfig, LocalStore, Store};
 use std::sync::Arc;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 /// The pages and the function enforce the same form options.
 const SITE_TOML: &str = include_str!("../../../site.toml");
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // `Targets` reads the usual RUST_LOG directives (`info,form_api=debug`)
+    // without EnvFilter's regex engine, which would weigh on the binary.
+    let filter: Targets = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.is_empty() => directives
+            .parse()
+            .with_context(|| format!("RUST_LOG no es un filtro válido: {directives}"))?,
+        _ => Targets::new().with_default(tracing::Level::INFO),
+    };
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
         .with_current_span(true)
         .without_time() // CloudWatch stamps each line
+        .finish()
+        .with(filter)
         .init();
 
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());

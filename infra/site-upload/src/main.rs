@@ -87,8 +87,19 @@ async fn main() -> Result<()> {
     write_invalidations(&plan.invalidation_paths(), args.invalidations.as_deref())
 }
 
+/// hyper + rustls with ring, as the form function (no aws-lc in the build).
+fn https_client() -> aws_sdk_s3::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
 async fn s3_client() -> Client {
-    let shared = aws_config::load_from_env().await;
+    let shared = aws_config::from_env()
+        .http_client(https_client())
+        .load()
+        .await;
     let force_path_style =
         std::env::var("S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "1" || v == "true");
     let config = aws_sdk_s3::config::Builder::from(&shared)

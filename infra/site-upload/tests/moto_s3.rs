@@ -22,7 +22,10 @@ fn unique_name(prefix: &str) -> String {
 }
 
 async fn client() -> Client {
-    let shared = aws_config::load_from_env().await;
+    let shared = aws_config::from_env()
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .load()
+        .await;
     let config = aws_sdk_s3::config::Builder::from(&shared)
         .force_path_style(true)
         .build();
