@@ -3,10 +3,13 @@
 //! [`Sources::load`] reads the files; [`generate`] turns them into a
 //! [`Site`] (every output file in memory) or into the complete list of
 //! problems; `Site::write_to` writes it. Articles are
-//! parsed and rendered in parallel; the navigation lists repeated on every
-//! page are rendered once and reused.
+//! parsed and rendered in parallel; the header navigation is rendered once
+//! and spliced into every page. Pages stay bounded as the site grows: an
+//! article page lists a window of its category ([`CATEGORY_NAV_WINDOW`]),
+//! the home page the first articles of each ([`HOME_LIST_LIMIT`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -29,6 +32,12 @@ pub const CATEGORY_PREFIX: &str = "categorias";
 pub const RESERVED_SLUGS: &[&str] = &[CATEGORY_PREFIX, "consultar-ticket", "api"];
 /// The live-reload script that `serve` adds to every page.
 pub const LIVE_RELOAD_SCRIPT: &str = "__livereload.js";
+/// How many articles of its category an article page lists ("Más en …"):
+/// a window around the article, so that pages do not grow with the
+/// category. The category page lists them all.
+pub const CATEGORY_NAV_WINDOW: usize = 8;
+/// How many articles of each category the home page lists.
+pub const HOME_LIST_LIMIT: usize = 5;
 
 /// Everything a build reads.
 #[derive(Debug, Clone)]
@@ -153,7 +162,20 @@ struct ArticleSummary<'a> {
 struct CategoryListing<'a> {
     #[serde(flatten)]
     category: &'a Category,
+    /// The first [`HOME_LIST_LIMIT`] articles.
     articles: Vec<ArticleSummary<'a>>,
+    /// How many articles the category has.
+    total: usize,
+}
+
+/// The part of `len` items that a list of at most `size` shows around item
+/// `at`: up to `size / 2 - 1` items before it, the rest after, shifted to
+/// stay within the items.
+fn window(at: usize, len: usize, size: usize) -> Range<usize> {
+    let start = at
+        .saturating_sub((size / 2).saturating_sub(1))
+        .min(len.saturating_sub(size));
+    start..len.min(start + size)
 }
 
 /// Builds the site, or returns every problem found.
@@ -392,9 +414,10 @@ struct PageRenderer<'a> {
     config: &'a SiteConfig,
     articles: &'a [Article<'a>],
     by_slug: HashMap<&'a str, &'a Article<'a>>,
+    /// Where each category's articles are in `articles` (sorted by category).
+    by_category: HashMap<&'a str, Range<usize>>,
     base: Context,
     nav: SharedList,
-    category_navs: HashMap<&'a str, SharedList>,
     assets: Assets,
     css: String,
     js: String,
@@ -433,14 +456,21 @@ impl<'a> PageRenderer<'a> {
         base.insert("assets", &assets);
         base.insert("api_url", &config.api_url);
         base.insert("live_reload", &live_reload);
+        let mut by_category: HashMap<&str, Range<usize>> = HashMap::new();
+        for (i, article) in articles.iter().enumerate() {
+            by_category
+                .entry(article.front_matter.category.value.as_str())
+                .and_modify(|range| range.end = i + 1)
+                .or_insert(i..i + 1);
+        }
         PageRenderer {
             tera,
             config,
             articles,
             by_slug: articles.iter().map(|a| (a.slug, a)).collect(),
+            by_category,
             base,
             nav: SharedList::default(),
-            category_navs: HashMap::new(),
             assets,
             css,
             js,
@@ -467,27 +497,27 @@ impl<'a> PageRenderer<'a> {
         context
     }
 
-    /// Renders a page and splices in the shared lists, marking the link to
-    /// `current` in them as the current page.
+    /// Renders a page and splices in the header navigation, marking the
+    /// link to `current` in it as the current page.
     fn render_page(
         &self,
         template: &str,
         context: &Context,
         current: &str,
-        category_nav: Option<&SharedList>,
     ) -> Result<String, Diagnostic> {
         let rendered = self.render(template, context)?;
-        let mut fragments = vec![(NAV_SLOT, &self.nav)];
-        fragments.extend(category_nav.map(|list| (CATEGORY_NAV_SLOT, list)));
-        Ok(splice(&rendered, &fragments, current))
+        Ok(splice(&rendered, NAV_SLOT, &self.nav, current))
     }
 
-    fn summaries(&self, category: &str) -> Vec<ArticleSummary<'a>> {
-        self.articles
-            .iter()
-            .filter(|a| a.front_matter.category.value == category)
-            .map(|a| summary(a))
-            .collect()
+    /// The articles of a category, in order.
+    fn in_category(&self, category: &str) -> &'a [Article<'a>] {
+        self.by_category
+            .get(category)
+            .map_or(&[], |range| &self.articles[range.clone()])
+    }
+
+    fn summaries(&self, articles: &'a [Article<'a>]) -> Vec<ArticleSummary<'a>> {
+        articles.iter().map(summary).collect()
     }
 
     /// Renders the shared fragments once, then every page.
@@ -498,22 +528,9 @@ impl<'a> PageRenderer<'a> {
             Ok(nav) => self.nav = SharedList::new(nav),
             Err(e) => return vec![Err(e)],
         }
-        for category in &self.config.categories {
-            let mut context = Context::new();
-            context.insert("category", category);
-            context.insert("articles", &self.summaries(&category.slug));
-            match self.fragment("partials/category-nav.html", &context) {
-                Ok(html) => {
-                    self.category_navs
-                        .insert(category.slug.as_str(), SharedList::new(html));
-                }
-                Err(e) => return vec![Err(e)],
-            }
-        }
-        let mut pages: Vec<Page> = self
-            .articles
-            .par_iter()
-            .map(|article| self.article_page(article))
+        let mut pages: Vec<Page> = (0..self.articles.len())
+            .into_par_iter()
+            .map(|index| self.article_page(index))
             .collect();
         pages.push(self.home());
         pages.extend(self.config.categories.iter().map(|c| self.category_page(c)));
@@ -524,7 +541,8 @@ impl<'a> PageRenderer<'a> {
         pages
     }
 
-    fn article_page(&self, article: &Article<'_>) -> Page {
+    fn article_page(&self, index: usize) -> Page {
+        let article = &self.articles[index];
         let url = format!("/{}/", article.slug);
         let fm = &article.front_matter;
         let meta = PageMeta {
@@ -549,9 +567,16 @@ impl<'a> PageRenderer<'a> {
             .map(|a| summary(a))
             .collect();
         context.insert("related", &related);
-        context.insert("category_nav", CATEGORY_NAV_SLOT);
-        let category_nav = self.category_navs.get(fm.category.value.as_str());
-        let html = self.render_page("article.html", &context, &url, category_nav)?;
+        let siblings = self
+            .by_category
+            .get(fm.category.value.as_str())
+            .cloned()
+            .unwrap_or(index..index + 1);
+        let shown = window(index - siblings.start, siblings.len(), CATEGORY_NAV_WINDOW);
+        let neighbours = &self.articles[siblings.start + shown.start..siblings.start + shown.end];
+        context.insert("category_articles", &self.summaries(neighbours));
+        context.insert("category_total", &siblings.len());
+        let html = self.render_page("article.html", &context, &url)?;
         Ok((file_of_url(&url), html))
     }
 
@@ -569,13 +594,17 @@ impl<'a> PageRenderer<'a> {
             .config
             .categories
             .iter()
-            .map(|category| CategoryListing {
-                category,
-                articles: self.summaries(&category.slug),
+            .map(|category| {
+                let articles = self.in_category(&category.slug);
+                CategoryListing {
+                    category,
+                    articles: self.summaries(&articles[..articles.len().min(HOME_LIST_LIMIT)]),
+                    total: articles.len(),
+                }
             })
             .collect();
         context.insert("categories", &listings);
-        let html = self.render_page("home.html", &context, "/", None)?;
+        let html = self.render_page("home.html", &context, "/")?;
         Ok(("index.html".into(), html))
     }
 
@@ -591,8 +620,11 @@ impl<'a> PageRenderer<'a> {
         };
         let mut context = self.page_context(&meta);
         context.insert("category", category);
-        context.insert("articles", &self.summaries(&category.slug));
-        let html = self.render_page("category.html", &context, &url, None)?;
+        context.insert(
+            "articles",
+            &self.summaries(self.in_category(&category.slug)),
+        );
+        let html = self.render_page("category.html", &context, &url)?;
         Ok((file_of_url(&url), html))
     }
 
@@ -606,7 +638,7 @@ impl<'a> PageRenderer<'a> {
             keywords: String::new(),
         };
         let context = self.page_context(&meta);
-        let html = self.render_page("ticket.html", &context, TICKET_PAGE, None)?;
+        let html = self.render_page("ticket.html", &context, TICKET_PAGE)?;
         Ok((file_of_url(TICKET_PAGE), html))
     }
 
@@ -621,7 +653,7 @@ impl<'a> PageRenderer<'a> {
         };
         let mut context = self.page_context(&meta);
         context.insert("categories", &self.config.categories);
-        let html = self.render_page("404.html", &context, "/404.html", None)?;
+        let html = self.render_page("404.html", &context, "/404.html")?;
         Ok(("404.html".into(), html))
     }
 
@@ -661,14 +693,13 @@ fn summary<'a>(article: &'a Article<'_>) -> ArticleSummary<'a> {
     }
 }
 
-/// Placeholders that templates output where the shared lists go.
+/// Placeholder that templates output where the header navigation goes.
 const NAV_SLOT: &str = "<!--site-gen:nav-->";
-const CATEGORY_NAV_SLOT: &str = "<!--site-gen:category-nav-->";
 
-/// A list rendered once and shared by many pages (the header navigation, a
-/// category's article list). Pages get it through a placeholder replaced
-/// after rendering, so the list is copied once per page instead of going
-/// through Tera's context, escaping and UTF-8 check again on every page.
+/// A list rendered once and shared by every page (the header navigation).
+/// Pages get it through a placeholder replaced after rendering, so the list
+/// is copied once per page instead of going through Tera's context,
+/// escaping and UTF-8 check again on every page.
 #[derive(Default)]
 struct SharedList {
     html: String,
@@ -702,22 +733,15 @@ impl SharedList {
     }
 }
 
-/// Replaces each slot of `rendered` by its list, marking `current`.
-fn splice(rendered: &str, fragments: &[(&str, &SharedList)], current: &str) -> String {
-    let mut found: Vec<(usize, &str, &SharedList)> = fragments
-        .iter()
-        .filter_map(|(slot, list)| rendered.find(slot).map(|at| (at, *slot, *list)))
-        .collect();
-    found.sort_by_key(|(at, _, _)| *at);
-    let extra: usize = found.iter().map(|(_, _, list)| list.html.len() + 24).sum();
-    let mut out = String::with_capacity(rendered.len() + extra);
-    let mut from = 0;
-    for (at, slot, list) in found {
-        out.push_str(&rendered[from..at]);
-        list.push_marked(current, &mut out);
-        from = at + slot.len();
-    }
-    out.push_str(&rendered[from..]);
+/// Replaces `slot` in `rendered` by `list`, marking `current`.
+fn splice(rendered: &str, slot: &str, list: &SharedList, current: &str) -> String {
+    let Some(at) = rendered.find(slot) else {
+        return rendered.to_owned();
+    };
+    let mut out = String::with_capacity(rendered.len() + list.html.len() + 24);
+    out.push_str(&rendered[..at]);
+    list.push_marked(current, &mut out);
+    out.push_str(&rendered[at + slot.len()..]);
     out
 }
 
@@ -871,4 +895,30 @@ fn check_unique_ids(articles: &[Article<'_>], files: &BTreeMap<String, String>) 
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_keeps_the_current_item_with_its_neighbours_within_bounds() {
+        // Three before, the item, four after; shifted at the ends.
+        assert_eq!(window(10, 20, 8), 7..15);
+        assert_eq!(window(0, 20, 8), 0..8);
+        assert_eq!(window(2, 20, 8), 0..8);
+        assert_eq!(window(19, 20, 8), 12..20);
+        assert_eq!(window(16, 20, 8), 12..20);
+        // Short lists are shown whole.
+        assert_eq!(window(0, 1, 8), 0..1);
+        assert_eq!(window(3, 5, 8), 0..5);
+        assert_eq!(window(4, 8, 8), 0..8);
+        for len in 1..30 {
+            for at in 0..len {
+                let shown = window(at, len, 8);
+                assert!(shown.contains(&at), "{at} of {len}: {shown:?}");
+                assert_eq!(shown.len(), len.min(8), "{at} of {len}");
+            }
+        }
+    }
 }
