@@ -1,16 +1,23 @@
-//! The pure part of the build: sources in, pages out.
+//! The build: sources in, pages out.
 //!
-//! [`Sources::load`] reads the files; [`generate`] turns them into a
-//! [`Site`] (every output file in memory) or into the complete list of
-//! problems; `Site::write_to` writes it. Articles are
-//! parsed and rendered in parallel; the header navigation is rendered once
-//! and spliced into every page. Pages stay bounded as the site grows: an
-//! article page lists a window of its category ([`CATEGORY_NAV_WINDOW`]),
-//! the home page the first articles of each ([`HOME_LIST_LIMIT`]).
+//! [`Sources::load`] reads the files; [`run`] checks them and renders the
+//! site into a [`Sink`]: memory for [`generate`] (a [`Site`], used by
+//! `serve` and the tests), a folder for [`build`](crate::build) (each page
+//! written as soon as it is rendered, so memory does not grow with the
+//! output), nowhere for [`check`]. Problems are all collected and reported
+//! at once. Articles are parsed and rendered in parallel; the header
+//! navigation is rendered once and spliced into every page. Pages stay
+//! bounded as the site grows: an article page lists a window of its
+//! category ([`CATEGORY_NAV_WINDOW`]), the home page the first articles of
+//! each ([`HOME_LIST_LIMIT`]). [`generate_cached`] keeps parsed articles
+//! and rendered pages in a [`Cache`] so that `serve` redoes only what an
+//! edit changed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -70,7 +77,8 @@ impl Sources {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub overrides: Overrides,
-    /// Adds the live-reload script to every page (`serve` only).
+    /// `serve` only: adds the live-reload script to every page, and names
+    /// the search index `busqueda.json` instead of fingerprinting it.
     pub live_reload: bool,
 }
 
@@ -134,11 +142,23 @@ fn url_of_file(file: &str) -> String {
     }
 }
 
-struct Article<'a> {
-    slug: &'a str,
-    file: &'a str,
+/// A parsed article. Owned, so that `serve` can keep it between builds.
+struct Article {
+    slug: String,
+    file: String,
+    /// Hash of the source and of what it was parsed with (0 when nothing
+    /// is cached).
+    source_hash: u64,
     front_matter: FrontMatter,
     body: RenderedBody,
+}
+
+/// The outcome of parsing one file.
+struct Parsed {
+    /// See [`Article::source_hash`].
+    hash: u64,
+    article: Option<Article>,
+    errors: Vec<Diagnostic>,
 }
 
 #[derive(Serialize)]
@@ -151,7 +171,7 @@ struct PageMeta<'a> {
     keywords: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct ArticleSummary<'a> {
     slug: &'a str,
     title: &'a str,
@@ -178,8 +198,140 @@ fn window(at: usize, len: usize, size: usize) -> Range<usize> {
     start..len.min(start + size)
 }
 
-/// Builds the site, or returns every problem found.
+/// What a build made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// HTML pages.
+    pub pages: usize,
+    /// Every file, pages included.
+    pub files: usize,
+}
+
+/// Where a build puts its files: memory ([`generate`]), a folder
+/// ([`build`](crate::build)) or nowhere ([`check`]).
+pub(crate) trait Sink: Sync {
+    /// Called once the sources are known to be valid, before the first
+    /// file, with every file the site will have.
+    fn begin(&mut self, _files: &BTreeSet<String>) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    /// One file; called from several threads at once.
+    fn put(&self, file: &str, content: String) -> Result<(), Diagnostic>;
+
+    /// Called after the last file, when every file was put.
+    fn finish(&mut self, _files: &BTreeSet<String>) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// Keeps the files in memory.
+#[derive(Default)]
+struct Memory(Mutex<BTreeMap<String, String>>);
+
+impl Sink for Memory {
+    fn put(&self, file: &str, content: String) -> Result<(), Diagnostic> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(file.to_owned(), content);
+        Ok(())
+    }
+}
+
+/// Drops the files: `check`.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _file: &str, _content: String) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// What `serve` keeps between builds, so that a rebuild parses only the
+/// articles whose file changed and renders only the pages whose content
+/// changed: parsed articles by path (with the hash of their source and of
+/// the configuration), and rendered pages by file (with a hash of
+/// everything they show: the templates, the configuration, their article,
+/// the titles of the articles they list).
+#[derive(Default)]
+pub struct Cache {
+    articles: HashMap<String, Arc<Parsed>>,
+    pages: HashMap<String, (u64, String)>,
+}
+
+/// Builds the site in memory, or returns every problem found.
 pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostics> {
+    generate_with(sources, options, None)
+}
+
+/// Like [`generate`], reusing what `cache` holds from the previous build
+/// and keeping this build's work in it (when the build succeeds).
+pub fn generate_cached(
+    sources: &Sources,
+    options: &Options,
+    cache: &mut Cache,
+) -> Result<Site, Diagnostics> {
+    generate_with(sources, options, Some(cache))
+}
+
+/// Validates the site without keeping or writing anything.
+pub fn check(sources: &Sources, options: &Options) -> Result<Summary, Diagnostics> {
+    run(sources, options, None, &mut Discard).map(|built| built.summary)
+}
+
+fn generate_with(
+    sources: &Sources,
+    options: &Options,
+    cache: Option<&mut Cache>,
+) -> Result<Site, Diagnostics> {
+    let mut memory = Memory::default();
+    let built = run(sources, options, cache, &mut memory)?;
+    Ok(Site {
+        files: memory
+            .0
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+        stylesheet: built.stylesheet,
+        script: built.script,
+        search_index: built.search_index,
+    })
+}
+
+pub(crate) struct Built {
+    pub(crate) summary: Summary,
+    stylesheet: String,
+    script: String,
+    search_index: String,
+}
+
+fn stamp(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The build, whatever becomes of the files:
+///
+/// 1. parse and check every article (front matter, Markdown, `related`,
+///    slugs, categories) and every link that needs no rendered page;
+/// 2. render the pages the remaining checks read (targets of links to
+///    ids that are not headings, articles with a form) and the few pages
+///    that are not articles, and run those checks;
+/// 3. only when nothing was found, give `sink` the files: the pages of
+///    step 2, then the articles as they are rendered (in parallel), the
+///    assets, and last `sitemap.xml`.
+///
+/// So content errors never leave a half-written site. An error in step 3
+/// (a template that fails on some article only, a file that cannot be
+/// written) is reported too, but the files already given stay, without a
+/// new `sitemap.xml` and without removing stale files.
+pub(crate) fn run(
+    sources: &Sources,
+    options: &Options,
+    cache: Option<&mut Cache>,
+    sink: &mut dyn Sink,
+) -> Result<Built, Diagnostics> {
     let config =
         SiteConfig::parse(&sources.config.text, &options.overrides).map_err(Diagnostics::new)?;
     let tera = sources
@@ -191,16 +343,34 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         api_url: &config.api_url,
     };
 
-    let parsed: Vec<(Option<Article<'_>>, Vec<Diagnostic>)> = sources
+    // Hashes only matter to a cache.
+    let keyed = cache.is_some();
+    let inputs = if keyed {
+        stamp(&(&sources.config.text, &options.overrides))
+    } else {
+        0
+    };
+    let previous = cache.as_deref();
+    let parsed: Vec<Arc<Parsed>> = sources
         .articles
         .par_iter()
-        .map(|file| parse_article(file, &env))
+        .map(|file| {
+            let hash = if keyed {
+                stamp(&(inputs, &file.path, &file.text))
+            } else {
+                0
+            };
+            match previous.and_then(|c| c.articles.get(&file.path)) {
+                Some(parsed) if parsed.hash == hash => Arc::clone(parsed),
+                _ => Arc::new(parse_article(file, &env, hash)),
+            }
+        })
         .collect();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut candidates = Vec::new();
-    for (article, mut article_errors) in parsed {
-        errors.append(&mut article_errors);
-        candidates.extend(article);
+    for outcome in &parsed {
+        errors.extend(outcome.errors.iter().cloned());
+        candidates.extend(outcome.article.as_ref());
     }
 
     // Every file with a usable name counts as a known slug, even if its
@@ -220,7 +390,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         .map(|(i, c)| (c.slug.as_str(), i))
         .collect();
     articles.sort_by(|a, b| {
-        let key = |x: &Article<'_>| {
+        let key = |x: &Article| {
             (
                 category_index
                     .get(x.front_matter.category.value.as_str())
@@ -228,53 +398,168 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
                 x.front_matter.order,
             )
         };
-        key(a).cmp(&key(b)).then_with(|| a.slug.cmp(b.slug))
+        key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
     });
 
     let index = search_index(&config, &articles, &category_index);
-    let mut renderer = PageRenderer::new(
+    // `serve` names the index without a fingerprint (it sends everything
+    // with `Cache-Control: no-cache`): a change to an article's body then
+    // changes its page and the index, not every page that links the index.
+    let index_name = if options.live_reload {
+        search::INDEX_FILE.to_owned()
+    } else {
+        fingerprinted(search::INDEX_FILE, &index)
+    };
+    let global = if keyed {
+        stamp(&(inputs, &sources.theme, options.live_reload, &index_name))
+    } else {
+        0
+    };
+    let renderer = PageRenderer::new(
         &tera,
         &config,
         &sources.theme,
         &articles,
         options.live_reload,
-        fingerprinted(search::INDEX_FILE, &index),
+        index_name,
+        global,
+        previous,
     );
-    let rendered = renderer.render_all();
-    let mut files = BTreeMap::new();
-    for page in rendered {
-        match page {
-            Ok((path, html)) => {
-                files.insert(path, html);
-            }
-            Err(diagnostic) => errors.push(diagnostic),
+    let renderer = match renderer {
+        Ok(renderer) => renderer,
+        Err(error) => {
+            errors.push(error);
+            return Err(Diagnostics::new(errors));
+        }
+    };
+
+    let pages = renderer.pages();
+    let mut files: BTreeSet<String> = pages.iter().map(|(file, _)| file.clone()).collect();
+    let assets = [
+        (renderer.assets.favicon.to_owned(), sources.theme.favicon()),
+        (renderer.assets.css.clone(), renderer.css.as_str()),
+        (renderer.assets.js.clone(), renderer.js.as_str()),
+        (renderer.assets.search.clone(), index.as_str()),
+    ];
+    files.extend(assets.iter().map(|(file, _)| file.clone()));
+    files.insert(SITEMAP.to_owned());
+
+    let (link_errors, fragments) = check_links(&articles, &known, &files);
+    errors.extend(link_errors);
+    let read_by_checks: HashSet<String> = fragments
+        .iter()
+        .map(|f| file_of_url(&f.url))
+        .chain(
+            articles
+                .iter()
+                .filter(|a| a.body.has_form)
+                .map(|a| article_file(&a.slug)),
+        )
+        .collect();
+    let (early, late): (Vec<_>, Vec<_>) = pages.into_iter().partition(|(file, kind)| {
+        !matches!(kind, PageKind::Article(_)) || read_by_checks.contains(file)
+    });
+    let mut early_pages = Vec::new();
+    for (outcome, (file, _)) in early
+        .par_iter()
+        .map(|(file, kind)| renderer.render(file, *kind))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .zip(early)
+    {
+        match outcome {
+            Ok(page) => early_pages.push((file, page)),
+            Err(error) => errors.push(error),
         }
     }
-    files.insert(
-        renderer.assets.favicon.to_owned(),
-        sources.theme.favicon().to_owned(),
-    );
-    files.insert(renderer.assets.css.clone(), renderer.css.clone());
-    files.insert(renderer.assets.js.clone(), renderer.js.clone());
-    files.insert(renderer.assets.search.clone(), index);
-
-    errors.extend(check_links(&articles, &known, &files));
-    errors.extend(check_unique_ids(&articles, &files));
+    let rendered: HashMap<&str, &str> = early_pages
+        .iter()
+        .map(|(file, page)| (file.as_str(), page.html.as_str()))
+        .collect();
+    errors.extend(check_fragments(&articles, &fragments, &rendered));
+    errors.extend(check_unique_ids(&articles, &rendered));
+    drop(rendered);
     if !errors.is_empty() {
         return Err(Diagnostics::new(errors));
     }
-    Ok(Site {
-        files,
+
+    sink.begin(&files).map_err(|e| Diagnostics::new(vec![e]))?;
+    // The rendered pages go to the sink, and to the cache when there is one.
+    let give =
+        |file: String, page: Rendered| -> Result<Option<(String, u64, String)>, Diagnostic> {
+            let kept = keyed.then(|| (page.key, page.html.clone()));
+            sink.put(&file, page.html)?;
+            Ok(kept.map(|(key, html)| (file, key, html)))
+        };
+    let mut outcomes: Vec<_> = early_pages
+        .into_iter()
+        .map(|(file, page)| give(file, page))
+        .collect();
+    outcomes.par_extend(
+        late.into_par_iter()
+            .map(|(file, kind)| give(file.clone(), renderer.render(&file, kind)?)),
+    );
+    for (file, content) in assets {
+        if let Err(error) = sink.put(&file, content.to_owned()) {
+            errors.push(error);
+        }
+    }
+    let mut kept = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(entry) => kept.extend(entry),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        match renderer.sitemap(&files) {
+            Ok(page) => match give(SITEMAP.to_owned(), page) {
+                Ok(entry) => kept.extend(entry),
+                Err(error) => errors.push(error),
+            },
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics::new(errors));
+    }
+    sink.finish(&files).map_err(|e| Diagnostics::new(vec![e]))?;
+
+    let built = Built {
+        summary: Summary {
+            pages: files.iter().filter(|f| f.ends_with(".html")).count(),
+            files: files.len(),
+        },
         stylesheet: renderer.assets.css.clone(),
         script: renderer.assets.js.clone(),
         search_index: renderer.assets.search.clone(),
-    })
+    };
+    drop(renderer);
+    if let Some(cache) = cache {
+        cache.articles = sources
+            .articles
+            .iter()
+            .zip(&parsed)
+            .map(|(file, outcome)| (file.path.clone(), Arc::clone(outcome)))
+            .collect();
+        cache.pages = kept
+            .into_iter()
+            .map(|(file, key, html)| (file, (key, html)))
+            .collect();
+    }
+    Ok(built)
+}
+
+const SITEMAP: &str = "sitemap.xml";
+
+fn article_file(slug: &str) -> String {
+    file_of_url(&format!("/{slug}/"))
 }
 
 /// The search index of the published articles, in the site's order.
 fn search_index(
     config: &SiteConfig,
-    articles: &[Article<'_>],
+    articles: &[&Article],
     category_index: &HashMap<&str, usize>,
 ) -> String {
     let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
@@ -283,7 +568,7 @@ fn search_index(
         .map(|article| {
             let fm = &article.front_matter;
             search::Document {
-                slug: article.slug,
+                slug: &article.slug,
                 title: &fm.title,
                 description: &fm.description,
                 category: category_index
@@ -307,31 +592,32 @@ fn search_index(
 /// Keeps the articles that can be published: unique, non-reserved slug and
 /// known category. Also checks `related`.
 fn check_articles<'a>(
-    candidates: Vec<Article<'a>>,
+    candidates: Vec<&'a Article>,
     known: &BTreeMap<&str, &str>,
     config: &SiteConfig,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Article<'a>> {
+) -> Vec<&'a Article> {
     let mut articles = Vec::new();
     for article in candidates {
-        let first = known.get(article.slug).copied().unwrap_or(article.file);
+        let slug = article.slug.as_str();
+        let first = known.get(slug).copied().unwrap_or(&article.file);
         let category = &article.front_matter.category;
         if first != article.file {
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 1,
-                format!("slug duplicado «{}»: {first} ya lo usa; cambie el nombre de uno de los dos archivos", article.slug),
+                format!("slug duplicado «{slug}»: {first} ya lo usa; cambie el nombre de uno de los dos archivos"),
             ));
-        } else if RESERVED_SLUGS.contains(&article.slug) {
+        } else if RESERVED_SLUGS.contains(&slug) {
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 1,
-                format!("el slug «{}» está reservado (la dirección /{}/ ya la usa el sitio): cambie el nombre del archivo", article.slug, article.slug),
+                format!("el slug «{slug}» está reservado (la dirección /{slug}/ ya la usa el sitio): cambie el nombre del archivo"),
             ));
         } else if config.category(&category.value).is_none() {
             let names: Vec<&str> = config.categories.iter().map(|c| c.slug.as_str()).collect();
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 category.line,
                 format!(
                     "categoría desconocida «{}»: use uno de los slugs de [[categories]] en site.toml ({})",
@@ -347,7 +633,7 @@ fn check_articles<'a>(
         for related in &article.front_matter.related {
             if !known.contains_key(related.value.as_str()) {
                 errors.push(Diagnostic::new(
-                    article.file,
+                    &article.file,
                     related.line,
                     format!(
                         "artículo relacionado desconocido «{}»: no existe content/{}.md; corrija el slug en «related» o quítelo",
@@ -356,7 +642,7 @@ fn check_articles<'a>(
                 ));
             } else if related.value == article.slug {
                 errors.push(Diagnostic::new(
-                    article.file,
+                    &article.file,
                     related.line,
                     "un artículo no puede estar relacionado consigo mismo: quítelo de «related»",
                 ));
@@ -366,37 +652,40 @@ fn check_articles<'a>(
     articles
 }
 
-fn parse_article<'a>(
-    file: &'a SourceFile,
-    env: &FormsEnv<'_>,
-) -> (Option<Article<'a>>, Vec<Diagnostic>) {
+fn parse_article(file: &SourceFile, env: &FormsEnv<'_>, hash: u64) -> Parsed {
+    let failed = |errors| Parsed {
+        hash,
+        article: None,
+        errors,
+    };
     let slug = file.stem();
     if !is_slug(slug) {
-        return (
-            None,
-            vec![Diagnostic::new(
-                &file.path,
-                1,
-                format!(
-                    "nombre de archivo no válido «{slug}.md»: el nombre es la dirección de la página; use minúsculas sin acentos, dígitos y guiones (p. ej. como-abrir-un-ticket.md)"
-                ),
-            )],
-        );
+        return failed(vec![Diagnostic::new(
+            &file.path,
+            1,
+            format!(
+                "nombre de archivo no válido «{slug}.md»: el nombre es la dirección de la página; use minúsculas sin acentos, dígitos y guiones (p. ej. como-abrir-un-ticket.md)"
+            ),
+        )]);
     }
     let lines = LineIndex::new(&file.text);
     let document = match parse_document(file, &lines) {
         Ok(document) => document,
-        Err(error) => return (None, vec![error]),
+        Err(error) => return failed(vec![error]),
     };
     let (body, errors) =
         markdown::render(&file.path, &lines, document.body, document.body_offset, env);
-    let article = Article {
-        slug,
-        file: &file.path,
-        front_matter: document.front_matter,
-        body,
-    };
-    (Some(article), errors)
+    Parsed {
+        hash,
+        article: Some(Article {
+            slug: slug.to_owned(),
+            file: file.path.clone(),
+            source_hash: hash,
+            front_matter: document.front_matter,
+            body,
+        }),
+        errors,
+    }
 }
 
 #[derive(Serialize)]
@@ -409,11 +698,30 @@ struct Assets {
     live_reload: &'static str,
 }
 
+/// Every page but the sitemap.
+#[derive(Debug, Clone, Copy, Hash)]
+enum PageKind {
+    /// By position in the sorted articles.
+    Article(usize),
+    Home,
+    /// By position in `config.categories`.
+    Category(usize),
+    Ticket,
+    NotFound,
+    Robots,
+}
+
+/// A rendered page and the hash it is cached under.
+struct Rendered {
+    key: u64,
+    html: String,
+}
+
 struct PageRenderer<'a> {
     tera: &'a Tera,
     config: &'a SiteConfig,
-    articles: &'a [Article<'a>],
-    by_slug: HashMap<&'a str, &'a Article<'a>>,
+    articles: &'a [&'a Article],
+    by_slug: HashMap<&'a str, &'a Article>,
     /// Where each category's articles are in `articles` (sorted by category).
     by_category: HashMap<&'a str, Range<usize>>,
     base: Context,
@@ -421,19 +729,23 @@ struct PageRenderer<'a> {
     assets: Assets,
     css: String,
     js: String,
+    /// Hash of everything every page shows (0 without a cache).
+    global: u64,
+    previous: Option<&'a Cache>,
 }
 
-type Page = Result<(String, String), Diagnostic>;
-
 impl<'a> PageRenderer<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         tera: &'a Tera,
         config: &'a SiteConfig,
         theme: &Theme,
-        articles: &'a [Article<'a>],
+        articles: &'a [&'a Article],
         live_reload: bool,
         search_index: String,
-    ) -> Self {
+        global: u64,
+        previous: Option<&'a Cache>,
+    ) -> Result<Self, Diagnostic> {
         let css = format!(
             "{}\n{}",
             theme.stylesheet().trim_end(),
@@ -463,22 +775,28 @@ impl<'a> PageRenderer<'a> {
                 .and_modify(|range| range.end = i + 1)
                 .or_insert(i..i + 1);
         }
-        PageRenderer {
+        let mut renderer = PageRenderer {
             tera,
             config,
             articles,
-            by_slug: articles.iter().map(|a| (a.slug, a)).collect(),
+            by_slug: articles.iter().map(|a| (a.slug.as_str(), *a)).collect(),
             by_category,
             base,
             nav: SharedList::default(),
             assets,
             css,
             js,
-        }
+            global,
+            previous,
+        };
+        let mut context = Context::new();
+        context.insert("categories", &config.categories);
+        renderer.nav = SharedList::new(renderer.fragment("partials/nav.html", &context)?);
+        Ok(renderer)
     }
 
     /// Renders a template; errors name the template.
-    fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    fn render_template(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|e| {
             Diagnostic::without_line(format!("{THEME_DIR}/templates/{template}"), error_chain(&e))
         })
@@ -487,7 +805,7 @@ impl<'a> PageRenderer<'a> {
     fn fragment(&self, template: &str, extra: &Context) -> Result<String, Diagnostic> {
         let mut context = self.base.clone();
         context.extend(extra.clone());
-        self.render(template, &context)
+        self.render_template(template, &context)
     }
 
     fn page_context(&self, meta: &PageMeta<'_>) -> Context {
@@ -505,44 +823,139 @@ impl<'a> PageRenderer<'a> {
         context: &Context,
         current: &str,
     ) -> Result<String, Diagnostic> {
-        let rendered = self.render(template, context)?;
+        let rendered = self.render_template(template, context)?;
         Ok(splice(&rendered, NAV_SLOT, &self.nav, current))
     }
 
     /// The articles of a category, in order.
-    fn in_category(&self, category: &str) -> &'a [Article<'a>] {
+    fn in_category(&self, category: &str) -> &'a [&'a Article] {
         self.by_category
             .get(category)
             .map_or(&[], |range| &self.articles[range.clone()])
     }
 
-    fn summaries(&self, articles: &'a [Article<'a>]) -> Vec<ArticleSummary<'a>> {
-        articles.iter().map(summary).collect()
+    fn summaries(&self, articles: &'a [&'a Article]) -> Vec<ArticleSummary<'a>> {
+        articles.iter().map(|a| summary(a)).collect()
     }
 
-    /// Renders the shared fragments once, then every page.
-    fn render_all(&mut self) -> Vec<Page> {
-        let mut context = Context::new();
-        context.insert("categories", &self.config.categories);
-        match self.fragment("partials/nav.html", &context) {
-            Ok(nav) => self.nav = SharedList::new(nav),
-            Err(e) => return vec![Err(e)],
-        }
-        let mut pages: Vec<Page> = (0..self.articles.len())
-            .into_par_iter()
-            .map(|index| self.article_page(index))
+    /// Every page but the sitemap, with its file.
+    fn pages(&self) -> Vec<(String, PageKind)> {
+        let mut pages: Vec<(String, PageKind)> = self
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (article_file(&a.slug), PageKind::Article(i)))
             .collect();
-        pages.push(self.home());
-        pages.extend(self.config.categories.iter().map(|c| self.category_page(c)));
-        pages.push(self.ticket_page());
-        pages.push(self.not_found_page());
-        pages.push(self.robots());
-        pages.push(self.sitemap(&pages));
+        pages.push(("index.html".into(), PageKind::Home));
+        pages.extend(
+            self.config
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (file_of_url(&category_url(c)), PageKind::Category(i))),
+        );
+        pages.push((file_of_url(TICKET_PAGE), PageKind::Ticket));
+        pages.push(("404.html".into(), PageKind::NotFound));
+        pages.push(("robots.txt".into(), PageKind::Robots));
         pages
     }
 
-    fn article_page(&self, index: usize) -> Page {
-        let article = &self.articles[index];
+    /// Renders the page `file`, or takes it from the cache when nothing it
+    /// shows changed.
+    fn render(&self, file: &str, kind: PageKind) -> Result<Rendered, Diagnostic> {
+        let key = match self.previous {
+            Some(_) => self.key(kind),
+            None => 0,
+        };
+        if let Some((cached, html)) = self.previous.and_then(|c| c.pages.get(file))
+            && *cached == key
+        {
+            return Ok(Rendered {
+                key,
+                html: html.clone(),
+            });
+        }
+        let html = match kind {
+            PageKind::Article(index) => self.article_page(index),
+            PageKind::Home => self.home(),
+            PageKind::Category(index) => self.category_page(&self.config.categories[index]),
+            PageKind::Ticket => self.ticket_page(),
+            PageKind::NotFound => self.not_found_page(),
+            PageKind::Robots => self.render_template("robots.txt", &self.base),
+        }?;
+        Ok(Rendered { key, html })
+    }
+
+    /// A hash of everything the page shows.
+    fn key(&self, kind: PageKind) -> u64 {
+        match kind {
+            PageKind::Article(index) => {
+                let article = self.articles[index];
+                let (neighbours, total) = self.neighbours(index);
+                let neighbours: Vec<(&str, &str)> = neighbours
+                    .iter()
+                    .map(|a| (a.slug.as_str(), a.front_matter.title.as_str()))
+                    .collect();
+                stamp(&(
+                    self.global,
+                    kind,
+                    article.source_hash,
+                    neighbours,
+                    total,
+                    self.related(article),
+                ))
+            }
+            PageKind::Home => {
+                let listings: Vec<(Vec<ArticleSummary<'_>>, usize)> = self
+                    .config
+                    .categories
+                    .iter()
+                    .map(|c| {
+                        let articles = self.in_category(&c.slug);
+                        let shown = &articles[..articles.len().min(HOME_LIST_LIMIT)];
+                        (self.summaries(shown), articles.len())
+                    })
+                    .collect();
+                stamp(&(self.global, kind, listings))
+            }
+            PageKind::Category(index) => {
+                let category = &self.config.categories[index].slug;
+                stamp(&(
+                    self.global,
+                    kind,
+                    self.summaries(self.in_category(category)),
+                ))
+            }
+            PageKind::Ticket | PageKind::NotFound | PageKind::Robots => stamp(&(self.global, kind)),
+        }
+    }
+
+    /// The articles "Más en …" lists on the page of `articles[index]`, and
+    /// how many its category has.
+    fn neighbours(&self, index: usize) -> (&'a [&'a Article], usize) {
+        let category = self.articles[index].front_matter.category.value.as_str();
+        let siblings = self
+            .by_category
+            .get(category)
+            .cloned()
+            .unwrap_or(index..index + 1);
+        let shown = window(index - siblings.start, siblings.len(), CATEGORY_NAV_WINDOW);
+        let neighbours = &self.articles[siblings.start + shown.start..siblings.start + shown.end];
+        (neighbours, siblings.len())
+    }
+
+    fn related(&self, article: &Article) -> Vec<ArticleSummary<'a>> {
+        article
+            .front_matter
+            .related
+            .iter()
+            .filter_map(|r| self.by_slug.get(r.value.as_str()))
+            .map(|a| summary(a))
+            .collect()
+    }
+
+    fn article_page(&self, index: usize) -> Result<String, Diagnostic> {
+        let article = self.articles[index];
         let url = format!("/{}/", article.slug);
         let fm = &article.front_matter;
         let meta = PageMeta {
@@ -560,27 +973,14 @@ impl<'a> PageRenderer<'a> {
         context.insert("body", &article.body.html);
         let toc: Vec<TocEntry> = markdown::table_of_contents(&article.body.headings);
         context.insert("toc", &toc);
-        let related: Vec<ArticleSummary<'_>> = fm
-            .related
-            .iter()
-            .filter_map(|r| self.by_slug.get(r.value.as_str()))
-            .map(|a| summary(a))
-            .collect();
-        context.insert("related", &related);
-        let siblings = self
-            .by_category
-            .get(fm.category.value.as_str())
-            .cloned()
-            .unwrap_or(index..index + 1);
-        let shown = window(index - siblings.start, siblings.len(), CATEGORY_NAV_WINDOW);
-        let neighbours = &self.articles[siblings.start + shown.start..siblings.start + shown.end];
+        context.insert("related", &self.related(article));
+        let (neighbours, total) = self.neighbours(index);
         context.insert("category_articles", &self.summaries(neighbours));
-        context.insert("category_total", &siblings.len());
-        let html = self.render_page("article.html", &context, &url)?;
-        Ok((file_of_url(&url), html))
+        context.insert("category_total", &total);
+        self.render_page("article.html", &context, &url)
     }
 
-    fn home(&self) -> Page {
+    fn home(&self) -> Result<String, Diagnostic> {
         let meta = PageMeta {
             url: "/",
             title: &self.config.title,
@@ -604,12 +1004,11 @@ impl<'a> PageRenderer<'a> {
             })
             .collect();
         context.insert("categories", &listings);
-        let html = self.render_page("home.html", &context, "/")?;
-        Ok(("index.html".into(), html))
+        self.render_page("home.html", &context, "/")
     }
 
-    fn category_page(&self, category: &Category) -> Page {
-        let url = format!("/{CATEGORY_PREFIX}/{}/", category.slug);
+    fn category_page(&self, category: &Category) -> Result<String, Diagnostic> {
+        let url = category_url(category);
         let meta = PageMeta {
             url: &url,
             title: &category.name,
@@ -624,11 +1023,10 @@ impl<'a> PageRenderer<'a> {
             "articles",
             &self.summaries(self.in_category(&category.slug)),
         );
-        let html = self.render_page("category.html", &context, &url)?;
-        Ok((file_of_url(&url), html))
+        self.render_page("category.html", &context, &url)
     }
 
-    fn ticket_page(&self) -> Page {
+    fn ticket_page(&self) -> Result<String, Diagnostic> {
         let meta = PageMeta {
             url: TICKET_PAGE,
             title: "Consultar ticket",
@@ -638,11 +1036,10 @@ impl<'a> PageRenderer<'a> {
             keywords: String::new(),
         };
         let context = self.page_context(&meta);
-        let html = self.render_page("ticket.html", &context, TICKET_PAGE)?;
-        Ok((file_of_url(TICKET_PAGE), html))
+        self.render_page("ticket.html", &context, TICKET_PAGE)
     }
 
-    fn not_found_page(&self) -> Page {
+    fn not_found_page(&self) -> Result<String, Diagnostic> {
         let meta = PageMeta {
             url: "/404.html",
             title: "Página no encontrada",
@@ -653,27 +1050,38 @@ impl<'a> PageRenderer<'a> {
         };
         let mut context = self.page_context(&meta);
         context.insert("categories", &self.config.categories);
-        let html = self.render_page("404.html", &context, "/404.html")?;
-        Ok(("404.html".into(), html))
+        self.render_page("404.html", &context, "/404.html")
     }
 
-    fn robots(&self) -> Page {
-        Ok(("robots.txt".into(), self.render("robots.txt", &self.base)?))
-    }
-
-    fn sitemap(&self, pages: &[Page]) -> Page {
-        let mut urls: Vec<String> = pages
+    /// The sitemap of the pages among `files`.
+    fn sitemap(&self, files: &BTreeSet<String>) -> Result<Rendered, Diagnostic> {
+        let mut urls: Vec<String> = files
             .iter()
-            .filter_map(|page| page.as_ref().ok())
-            .map(|(file, _)| file)
             .filter(|file| file.ends_with("index.html"))
             .map(|file| format!("{}{}", self.config.base_url, url_of_file(file)))
             .collect();
         urls.sort();
+        let key = match self.previous {
+            Some(_) => stamp(&(self.global, SITEMAP, &urls)),
+            None => 0,
+        };
+        if let Some((cached, html)) = self.previous.and_then(|c| c.pages.get(SITEMAP))
+            && *cached == key
+        {
+            return Ok(Rendered {
+                key,
+                html: html.clone(),
+            });
+        }
         let mut context = self.base.clone();
         context.insert("urls", &urls);
-        Ok(("sitemap.xml".into(), self.render("sitemap.xml", &context)?))
+        let html = self.render_template(SITEMAP, &context)?;
+        Ok(Rendered { key, html })
     }
+}
+
+fn category_url(category: &Category) -> String {
+    format!("/{CATEGORY_PREFIX}/{}/", category.slug)
 }
 
 fn site_values(config: &SiteConfig) -> BTreeMap<&'static str, &str> {
@@ -685,9 +1093,9 @@ fn site_values(config: &SiteConfig) -> BTreeMap<&'static str, &str> {
     ])
 }
 
-fn summary<'a>(article: &'a Article<'_>) -> ArticleSummary<'a> {
+fn summary(article: &Article) -> ArticleSummary<'_> {
     ArticleSummary {
-        slug: article.slug,
+        slug: &article.slug,
         title: &article.front_matter.title,
         description: &article.front_matter.description,
     }
@@ -753,25 +1161,30 @@ fn ids_in(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Checks every link of every article against the generated files, and
-/// fragments against the ids of the target page.
-fn check_links(
-    articles: &[Article<'_>],
+/// A link to an id that is not a heading of its target (a template's id, a
+/// form field…): checked against the rendered target.
+struct Fragment<'a> {
+    article: &'a Article,
+    line: usize,
+    url: String,
+    fragment: &'a str,
+    written: &'a str,
+}
+
+/// Checks every link of every article against the files of the site, and
+/// fragments against the headings of the target article. Returns the
+/// errors and the fragments that only the rendered target can settle.
+fn check_links<'a>(
+    articles: &[&'a Article],
     known: &BTreeMap<&str, &str>,
-    files: &BTreeMap<String, String>,
-) -> Vec<Diagnostic> {
-    let by_slug: HashMap<&str, &Article<'_>> = articles.iter().map(|a| (a.slug, a)).collect();
-    let article_at = |url: &str| {
-        let slug = url.strip_prefix('/').and_then(|u| u.strip_suffix('/'));
-        slug.and_then(|slug| by_slug.get(slug).copied())
-    };
+    files: &BTreeSet<String>,
+) -> (Vec<Diagnostic>, Vec<Fragment<'a>>) {
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), *a)).collect();
     let mut errors = Vec::new();
-    // Fragments that are not a heading of the target: looked up in the
-    // rendered page (template ids, forms…).
-    let mut fragments: Vec<(&Article<'_>, usize, String, &str, &str)> = Vec::new();
+    let mut fragments = Vec::new();
     for article in articles {
         for link in &article.body.links {
-            let error = |message: String| Diagnostic::new(article.file, link.line, message);
+            let error = |message: String| Diagnostic::new(&article.file, link.line, message);
             let (url, fragment) = match &link.target {
                 LinkTarget::SamePage { fragment } => {
                     (format!("/{}/", article.slug), Some(fragment))
@@ -793,10 +1206,10 @@ fn check_links(
                         .strip_prefix('/')
                         .and_then(|p| p.strip_suffix('/'))
                         .is_some_and(|slug| known.contains_key(slug));
-                    if !files.contains_key(&file_of_url(path)) && !failed_article {
+                    if !files.contains(&file_of_url(path)) && !failed_article {
                         let with_slash = format!("{path}/");
                         let hint = if !path.ends_with('/')
-                            && files.contains_key(&file_of_url(&with_slash))
+                            && files.contains(&file_of_url(&with_slash))
                         {
                             format!("escriba {with_slash} (con la barra final)")
                         } else {
@@ -812,70 +1225,92 @@ fn check_links(
                 }
             };
             let Some(fragment) = fragment else { continue };
-            let is_heading = article_at(&url)
-                .is_some_and(|target| target.body.headings.iter().any(|h| h.id == *fragment));
+            let target = url
+                .strip_prefix('/')
+                .and_then(|u| u.strip_suffix('/'))
+                .and_then(|slug| by_slug.get(slug));
+            let is_heading =
+                target.is_some_and(|target| target.body.headings.iter().any(|h| h.id == *fragment));
             if !is_heading {
-                fragments.push((
+                fragments.push(Fragment {
                     article,
-                    link.line,
+                    line: link.line,
                     url,
-                    fragment.as_str(),
-                    link.written.as_str(),
-                ));
+                    fragment: fragment.as_str(),
+                    written: link.written.as_str(),
+                });
             }
         }
     }
-    let targets: BTreeSet<&str> = fragments
-        .iter()
-        .map(|(_, _, url, _, _)| url.as_str())
-        .collect();
-    let ids: HashMap<&str, HashSet<&str>> = targets
-        .into_par_iter()
-        .filter_map(|url| {
-            let html = files.get(&file_of_url(url))?;
-            Some((url, ids_in(html).collect()))
-        })
-        .collect();
-    for (article, line, url, fragment, written) in &fragments {
+    (errors, fragments)
+}
+
+/// Checks `fragments` against the ids of their rendered targets in `pages`
+/// (by file).
+fn check_fragments(
+    articles: &[&Article],
+    fragments: &[Fragment<'_>],
+    pages: &HashMap<&str, &str>,
+) -> Vec<Diagnostic> {
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), *a)).collect();
+    let mut ids: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut errors = Vec::new();
+    for Fragment {
+        article,
+        line,
+        url,
+        fragment,
+        written,
+    } in fragments
+    {
         // A target that failed to render was reported on its own.
-        let Some(page_ids) = ids.get(url.as_str()) else {
+        let Some(html) = pages.get(file_of_url(url).as_str()) else {
             continue;
         };
-        if !page_ids.contains(fragment) {
-            let available = match article_at(url) {
-                Some(target) if !target.body.headings.is_empty() => format!(
-                    "; anclas de sus títulos: {}",
-                    target
-                        .body
-                        .headings
-                        .iter()
-                        .map(|h| format!("#{}", h.id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                _ => String::new(),
-            };
-            let link = if *written == format!("#{fragment}") {
-                String::new()
-            } else {
-                format!(" de «{written}»")
-            };
-            errors.push(Diagnostic::new(
-                article.file,
-                *line,
-                format!("el ancla «#{fragment}»{link} no existe en {url}{available}"),
-            ));
+        let page_ids = ids
+            .entry(url.as_str())
+            .or_insert_with(|| ids_in(html).collect());
+        if page_ids.contains(fragment) {
+            continue;
         }
+        let target = url
+            .strip_prefix('/')
+            .and_then(|u| u.strip_suffix('/'))
+            .and_then(|slug| by_slug.get(slug));
+        let available = match target {
+            Some(target) if !target.body.headings.is_empty() => format!(
+                "; anclas de sus títulos: {}",
+                target
+                    .body
+                    .headings
+                    .iter()
+                    .map(|h| format!("#{}", h.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => String::new(),
+        };
+        let link = if *written == format!("#{fragment}") {
+            String::new()
+        } else {
+            format!(" de «{written}»")
+        };
+        errors.push(Diagnostic::new(
+            &article.file,
+            *line,
+            format!("el ancla «#{fragment}»{link} no existe en {url}{available}"),
+        ));
     }
     errors
 }
 
 /// Pages that embed a form mix HTML from two sources: check that no id is
-/// used twice (a heading named like a form field, for instance).
-fn check_unique_ids(articles: &[Article<'_>], files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+/// used twice (a heading named like a form field, for instance). `pages`
+/// holds the rendered pages by file.
+fn check_unique_ids(articles: &[&Article], pages: &HashMap<&str, &str>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for article in articles.iter().filter(|a| a.body.has_form) {
-        let Some(html) = files.get(&file_of_url(&format!("/{}/", article.slug))) else {
+        let Some(html) = pages.get(article_file(&article.slug).as_str()) else {
             continue;
         };
         let mut seen = HashSet::new();
@@ -888,7 +1323,7 @@ fn check_unique_ids(articles: &[Article<'_>], files: &BTreeMap<String, String>) 
                 .find(|h| h.id == id)
                 .map_or(1, |h| h.line);
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 line,
                 format!("el id «{id}» aparece dos veces en la página (un título del artículo y el formulario): cambie el texto del título"),
             ));

@@ -43,7 +43,7 @@ const STATIC: &[(&str, &str)] =
     embedded!("static": "estilo.css", "app.js", "busqueda.js", "favicon.svg");
 
 /// The templates and static files of one build.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Theme {
     templates: Vec<(&'static str, String)>,
     static_files: Vec<(&'static str, String)>,
