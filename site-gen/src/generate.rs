@@ -77,9 +77,14 @@ impl Sources {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub overrides: Overrides,
-    /// `serve` only: adds the live-reload script to every page, and names
-    /// the search index `busqueda.json` instead of fingerprinting it.
+    /// Adds the live-reload script to every page (`serve` only).
     pub live_reload: bool,
+    /// `serve` only: names the search index `busqueda.json` instead of
+    /// fingerprinting it and leaves it out of the site;
+    /// [`Published::search_index`] makes it afterwards. An edit to an article's
+    /// body then changes its page only, and the index (the slowest part of
+    /// a rebuild) is made after the browsers are told to reload.
+    pub separate_search_index: bool,
 }
 
 /// A generated site: every output file by its path (`index.html`,
@@ -258,6 +263,37 @@ impl Sink for Discard {
 pub struct Cache {
     articles: HashMap<String, Arc<Parsed>>,
     pages: HashMap<String, (u64, String)>,
+    published: Arc<Published>,
+}
+
+impl Cache {
+    /// What the search index of the last successful build is made of (see
+    /// [`Options::separate_search_index`]).
+    pub fn published(&self) -> Arc<Published> {
+        Arc::clone(&self.published)
+    }
+}
+
+/// The category names and the published articles (in the site's order,
+/// with their category's position) of a build.
+#[derive(Default)]
+pub struct Published {
+    categories: Vec<String>,
+    articles: Vec<(Arc<Parsed>, usize)>,
+}
+
+impl Published {
+    /// The search index, as [`build`](crate::build) would write it.
+    pub fn search_index(&self) -> String {
+        let categories: Vec<&str> = self.categories.iter().map(String::as_str).collect();
+        let docs: Vec<search::Document<'_>> = self
+            .articles
+            .iter()
+            .filter_map(|(parsed, category)| Some((parsed.article.as_ref()?, *category)))
+            .map(|(article, category)| search_document(article, category))
+            .collect();
+        search::build_index(&categories, &docs)
+    }
 }
 
 /// Builds the site in memory, or returns every problem found.
@@ -401,14 +437,23 @@ pub(crate) fn run(
         key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
     });
 
-    let index = search_index(&config, &articles, &category_index);
-    // `serve` names the index without a fingerprint (it sends everything
-    // with `Cache-Control: no-cache`): a change to an article's body then
-    // changes its page and the index, not every page that links the index.
-    let index_name = if options.live_reload {
-        search::INDEX_FILE.to_owned()
-    } else {
-        fingerprinted(search::INDEX_FILE, &index)
+    let category_of = |article: &Article| {
+        category_index
+            .get(article.front_matter.category.value.as_str())
+            .copied()
+            .unwrap_or_default()
+    };
+    let index = (!options.separate_search_index).then(|| {
+        let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
+        let docs: Vec<search::Document<'_>> = articles
+            .iter()
+            .map(|article| search_document(article, category_of(article)))
+            .collect();
+        search::build_index(&categories, &docs)
+    });
+    let index_name = match &index {
+        Some(index) => fingerprinted(search::INDEX_FILE, index),
+        None => search::INDEX_FILE.to_owned(),
     };
     let global = if keyed {
         stamp(&(inputs, &sources.theme, options.live_reload, &index_name))
@@ -435,12 +480,16 @@ pub(crate) fn run(
 
     let pages = renderer.pages();
     let mut files: BTreeSet<String> = pages.iter().map(|(file, _)| file.clone()).collect();
-    let assets = [
+    let mut assets = vec![
         (renderer.assets.favicon.to_owned(), sources.theme.favicon()),
         (renderer.assets.css.clone(), renderer.css.as_str()),
         (renderer.assets.js.clone(), renderer.js.as_str()),
-        (renderer.assets.search.clone(), index.as_str()),
     ];
+    assets.extend(
+        index
+            .as_deref()
+            .map(|index| (renderer.assets.search.clone(), index)),
+    );
     files.extend(assets.iter().map(|(file, _)| file.clone()));
     files.insert(SITEMAP.to_owned());
 
@@ -546,6 +595,27 @@ pub(crate) fn run(
             .into_iter()
             .map(|(file, key, html)| (file, (key, html)))
             .collect();
+        let position: HashMap<&str, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.file.as_str(), i))
+            .collect();
+        let mut published: Vec<(usize, Arc<Parsed>, usize)> = parsed
+            .iter()
+            .filter_map(|outcome| {
+                let article = outcome.article.as_ref()?;
+                let at = *position.get(article.file.as_str())?;
+                Some((at, Arc::clone(outcome), category_of(article)))
+            })
+            .collect();
+        published.sort_by_key(|(at, _, _)| *at);
+        cache.published = Arc::new(Published {
+            categories: config.categories.iter().map(|c| c.name.clone()).collect(),
+            articles: published
+                .into_iter()
+                .map(|(_, parsed, category)| (parsed, category))
+                .collect(),
+        });
     }
     Ok(built)
 }
@@ -556,37 +626,23 @@ fn article_file(slug: &str) -> String {
     file_of_url(&format!("/{slug}/"))
 }
 
-/// The search index of the published articles, in the site's order.
-fn search_index(
-    config: &SiteConfig,
-    articles: &[&Article],
-    category_index: &HashMap<&str, usize>,
-) -> String {
-    let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
-    let docs: Vec<search::Document<'_>> = articles
-        .iter()
-        .map(|article| {
-            let fm = &article.front_matter;
-            search::Document {
-                slug: &article.slug,
-                title: &fm.title,
-                description: &fm.description,
-                category: category_index
-                    .get(fm.category.value.as_str())
-                    .copied()
-                    .unwrap_or_default(),
-                tags: &fm.tags,
-                headings: article
-                    .body
-                    .headings
-                    .iter()
-                    .map(|h| h.text.as_str())
-                    .collect(),
-                body: &article.body.text,
-            }
-        })
-        .collect();
-    search::build_index(&categories, &docs)
+/// What the search index needs from an article.
+fn search_document(article: &Article, category: usize) -> search::Document<'_> {
+    let fm = &article.front_matter;
+    search::Document {
+        slug: &article.slug,
+        title: &fm.title,
+        description: &fm.description,
+        category,
+        tags: &fm.tags,
+        headings: article
+            .body
+            .headings
+            .iter()
+            .map(|h| h.text.as_str())
+            .collect(),
+        body: &article.body.text,
+    }
 }
 
 /// Keeps the articles that can be published: unique, non-reserved slug and

@@ -67,7 +67,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
             let options = Options {
                 overrides: Overrides { base_url, api_url },
-                live_reload: false,
+                ..Options::default()
             };
             let started = Instant::now();
             let sources = Sources::load(&cli.root, Theme::embedded())?;

@@ -216,7 +216,7 @@ fn command_line_urls_replace_those_of_site_toml() {
             base_url: Some("https://ayuda.example.net".into()),
             api_url: Some("https://api.example.net/v1".into()),
         },
-        live_reload: false,
+        ..Options::default()
     };
     let site = build(&options);
     let article = site.file("abrir-un-ticket/index.html").expect("article");
