@@ -66,7 +66,8 @@ for b in site-gen form-function corpus-gen bench-probe; do cp "$REL/$b" "$WORK/b
 SITE_GEN=$WORK/bin/site-gen
 PROBE=$WORK/bin/bench-probe
 FF=$WORK/bin/form-function
-REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain -- site-gen functions forms site.toml 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
+# (`|| true`: with a clean tree grep fails, which `set -e` would take for an error.)
+REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain -- site-gen functions forms site.toml 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true)"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- helpers
