@@ -37,7 +37,7 @@ pub struct Category {
 }
 
 /// Values given on the command line that replace those of `site.toml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Overrides {
     pub base_url: Option<String>,
     pub api_url: Option<String>,

@@ -1,13 +1,23 @@
-//! The pure part of the build: sources in, pages out.
+//! The build: sources in, pages out.
 //!
-//! [`Sources::load`] reads the files; [`generate`] turns them into a
-//! [`Site`] (every output file in memory) or into the complete list of
-//! problems; `Site::write_to` writes it. Articles are
-//! parsed and rendered in parallel; the navigation lists repeated on every
-//! page are rendered once and reused.
+//! [`Sources::load`] reads the files; [`run`] checks them and renders the
+//! site into a [`Sink`]: memory for [`generate`] (a [`Site`], used by
+//! `serve` and the tests), a folder for [`build`](crate::build) (each page
+//! written as soon as it is rendered, so memory does not grow with the
+//! output), nowhere for [`check`]. Problems are all collected and reported
+//! at once. Articles are parsed and rendered in parallel; the header
+//! navigation is rendered once and spliced into every page. Pages stay
+//! bounded as the site grows: an article page lists a window of its
+//! category ([`CATEGORY_NAV_WINDOW`]), the home page the first articles of
+//! each ([`HOME_LIST_LIMIT`]). [`generate_cached`] keeps parsed articles
+//! and rendered pages in a [`Cache`] so that `serve` redoes only what an
+//! edit changed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,6 +40,12 @@ pub const CATEGORY_PREFIX: &str = "categorias";
 pub const RESERVED_SLUGS: &[&str] = &[CATEGORY_PREFIX, "consultar-ticket", "api"];
 /// The live-reload script that `serve` adds to every page.
 pub const LIVE_RELOAD_SCRIPT: &str = "__livereload.js";
+/// How many articles of its category an article page lists ("Más en …"):
+/// a window around the article, so that pages do not grow with the
+/// category. The category page lists them all.
+pub const CATEGORY_NAV_WINDOW: usize = 8;
+/// How many articles of each category the home page lists.
+pub const HOME_LIST_LIMIT: usize = 5;
 
 /// Everything a build reads.
 #[derive(Debug, Clone)]
@@ -64,6 +80,12 @@ pub struct Options {
     pub overrides: Overrides,
     /// Adds the live-reload script to every page (`serve` only).
     pub live_reload: bool,
+    /// `serve` only: names the search index `busqueda.json` instead of
+    /// fingerprinting it and leaves it out of the site;
+    /// [`Published::search_index`] makes it afterwards. An edit to an article's
+    /// body then changes its page only, and the index (the slowest part of
+    /// a rebuild) is made after the browsers are told to reload.
+    pub separate_search_index: bool,
 }
 
 /// A generated site: every output file by its path (`index.html`,
@@ -119,11 +141,23 @@ fn url_of_file(file: &str) -> String {
     }
 }
 
-struct Article<'a> {
-    slug: &'a str,
-    file: &'a str,
+/// A parsed article. Owned, so that `serve` can keep it between builds.
+struct Article {
+    slug: String,
+    file: String,
+    /// Hash of the source and of what it was parsed with (0 when nothing
+    /// is cached).
+    source_hash: u64,
     front_matter: FrontMatter,
     body: RenderedBody,
+}
+
+/// The outcome of parsing one file.
+struct Parsed {
+    /// See [`Article::source_hash`].
+    hash: u64,
+    article: Option<Article>,
+    errors: Vec<Diagnostic>,
 }
 
 #[derive(Serialize)]
@@ -136,7 +170,7 @@ struct PageMeta<'a> {
     keywords: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct ArticleSummary<'a> {
     slug: &'a str,
     title: &'a str,
@@ -147,11 +181,183 @@ struct ArticleSummary<'a> {
 struct CategoryListing<'a> {
     #[serde(flatten)]
     category: &'a Category,
+    /// The first [`HOME_LIST_LIMIT`] articles.
     articles: Vec<ArticleSummary<'a>>,
+    /// How many articles the category has.
+    total: usize,
 }
 
-/// Builds the site, or returns every problem found.
+/// The part of `len` items that a list of at most `size` shows around item
+/// `at`: up to `size / 2 - 1` items before it, the rest after, shifted to
+/// stay within the items.
+fn window(at: usize, len: usize, size: usize) -> Range<usize> {
+    let start = at
+        .saturating_sub((size / 2).saturating_sub(1))
+        .min(len.saturating_sub(size));
+    start..len.min(start + size)
+}
+
+/// What a build made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// HTML pages.
+    pub pages: usize,
+    /// Every file, pages included.
+    pub files: usize,
+}
+
+/// Where a build puts its files: memory ([`generate`]), a folder
+/// ([`build`](crate::build)) or nowhere ([`check`]).
+pub(crate) trait Sink: Sync {
+    /// Called once the sources are known to be valid, before the first
+    /// file, with every file the site will have.
+    fn begin(&mut self, _files: &BTreeSet<String>) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    /// One file; called from several threads at once.
+    fn put(&self, file: &str, content: String) -> Result<(), Diagnostic>;
+
+    /// Called after the last file, when every file was put.
+    fn finish(&mut self, _files: &BTreeSet<String>) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// Keeps the files in memory.
+#[derive(Default)]
+struct Memory(Mutex<BTreeMap<String, String>>);
+
+impl Sink for Memory {
+    fn put(&self, file: &str, content: String) -> Result<(), Diagnostic> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(file.to_owned(), content);
+        Ok(())
+    }
+}
+
+/// Drops the files: `check`.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _file: &str, _content: String) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// What `serve` keeps between builds, so that a rebuild parses only the
+/// articles whose file changed and renders only the pages whose content
+/// changed: parsed articles by path (with the hash of their source and of
+/// the configuration), and rendered pages by file (with a hash of
+/// everything they show: the templates, the configuration, their article,
+/// the titles of the articles they list).
+#[derive(Default)]
+pub struct Cache {
+    articles: HashMap<String, Arc<Parsed>>,
+    pages: HashMap<String, (u64, String)>,
+    published: Arc<Published>,
+}
+
+impl Cache {
+    /// What the search index of the last successful build is made of (see
+    /// [`Options::separate_search_index`]).
+    pub fn published(&self) -> Arc<Published> {
+        Arc::clone(&self.published)
+    }
+}
+
+/// The category names and the published articles (in the site's order,
+/// with their category's position) of a build.
+#[derive(Default)]
+pub struct Published {
+    categories: Vec<String>,
+    articles: Vec<(Arc<Parsed>, usize)>,
+}
+
+impl Published {
+    /// The search index, as [`build`](crate::build) would write it.
+    pub fn search_index(&self) -> String {
+        let categories: Vec<&str> = self.categories.iter().map(String::as_str).collect();
+        let docs: Vec<search::Document<'_>> = self
+            .articles
+            .iter()
+            .filter_map(|(parsed, category)| Some((parsed.article.as_ref()?, *category)))
+            .map(|(article, category)| search_document(article, category))
+            .collect();
+        search::build_index(&categories, &docs)
+    }
+}
+
+/// Builds the site in memory, or returns every problem found.
 pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostics> {
+    generate_with(sources, options, None)
+}
+
+/// Like [`generate`], reusing what `cache` holds from the previous build
+/// and keeping this build's work in it (when the build succeeds).
+pub fn generate_cached(
+    sources: &Sources,
+    options: &Options,
+    cache: &mut Cache,
+) -> Result<Site, Diagnostics> {
+    generate_with(sources, options, Some(cache))
+}
+
+/// Validates the site without keeping or writing anything.
+pub fn check(sources: &Sources, options: &Options) -> Result<Summary, Diagnostics> {
+    run(sources, options, None, &mut Discard).map(|built| built.summary)
+}
+
+fn generate_with(
+    sources: &Sources,
+    options: &Options,
+    cache: Option<&mut Cache>,
+) -> Result<Site, Diagnostics> {
+    let mut memory = Memory::default();
+    let built = run(sources, options, cache, &mut memory)?;
+    Ok(Site {
+        files: memory
+            .0
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+        assets: built.assets,
+    })
+}
+
+pub(crate) struct Built {
+    pub(crate) summary: Summary,
+    assets: Box<Assets>,
+}
+
+fn stamp(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The build, whatever becomes of the files:
+///
+/// 1. parse and check every article (front matter, Markdown, `related`,
+///    slugs, categories) and every link that needs no rendered page;
+/// 2. render the pages the remaining checks read (targets of links to
+///    ids that are not headings, articles with a form) and the few pages
+///    that are not articles, and run those checks;
+/// 3. only when nothing was found, give `sink` the files: the pages of
+///    step 2, then the articles as they are rendered (in parallel), the
+///    assets, and last `sitemap.xml`.
+///
+/// So content errors never leave a half-written site. An error in step 3
+/// (a template that fails on some article only, a file that cannot be
+/// written) is reported too, but the files already given stay, without a
+/// new `sitemap.xml` and without removing stale files.
+pub(crate) fn run(
+    sources: &Sources,
+    options: &Options,
+    cache: Option<&mut Cache>,
+    sink: &mut dyn Sink,
+) -> Result<Built, Diagnostics> {
     let config =
         SiteConfig::parse(&sources.config.text, &options.overrides).map_err(Diagnostics::new)?;
     let tera = sources
@@ -163,16 +369,34 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         api_url: &config.api_url,
     };
 
-    let parsed: Vec<(Option<Article<'_>>, Vec<Diagnostic>)> = sources
+    // Hashes only matter to a cache.
+    let keyed = cache.is_some();
+    let inputs = if keyed {
+        stamp(&(&sources.config.text, &options.overrides))
+    } else {
+        0
+    };
+    let previous = cache.as_deref();
+    let parsed: Vec<Arc<Parsed>> = sources
         .articles
         .par_iter()
-        .map(|file| parse_article(file, &env))
+        .map(|file| {
+            let hash = if keyed {
+                stamp(&(inputs, &file.path, &file.text))
+            } else {
+                0
+            };
+            match previous.and_then(|c| c.articles.get(&file.path)) {
+                Some(parsed) if parsed.hash == hash => Arc::clone(parsed),
+                _ => Arc::new(parse_article(file, &env, hash)),
+            }
+        })
         .collect();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut candidates = Vec::new();
-    for (article, mut article_errors) in parsed {
-        errors.append(&mut article_errors);
-        candidates.extend(article);
+    for outcome in &parsed {
+        errors.extend(outcome.errors.iter().cloned());
+        candidates.extend(outcome.article.as_ref());
     }
 
     // Every file with a usable name counts as a known slug, even if its
@@ -192,7 +416,7 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
         .map(|(i, c)| (c.slug.as_str(), i))
         .collect();
     articles.sort_by(|a, b| {
-        let key = |x: &Article<'_>| {
+        let key = |x: &Article| {
             (
                 category_index
                     .get(x.front_matter.category.value.as_str())
@@ -200,107 +424,246 @@ pub fn generate(sources: &Sources, options: &Options) -> Result<Site, Diagnostic
                 x.front_matter.order,
             )
         };
-        key(a).cmp(&key(b)).then_with(|| a.slug.cmp(b.slug))
+        key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
     });
 
-    let index = search_index(&config, &articles, &category_index);
-    let mut renderer = PageRenderer::new(
+    let category_of = |article: &Article| {
+        category_index
+            .get(article.front_matter.category.value.as_str())
+            .copied()
+            .unwrap_or_default()
+    };
+    let index = (!options.separate_search_index).then(|| {
+        let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
+        let docs: Vec<search::Document<'_>> = articles
+            .iter()
+            .map(|article| search_document(article, category_of(article)))
+            .collect();
+        search::build_index(&categories, &docs)
+    });
+    let index_name = match &index {
+        Some(index) => fingerprinted(search::INDEX_FILE, index),
+        None => search::INDEX_FILE.to_owned(),
+    };
+    let global = if keyed {
+        stamp(&(inputs, &sources.theme, options.live_reload, &index_name))
+    } else {
+        0
+    };
+    let renderer = PageRenderer::new(
         &tera,
         &config,
         &sources.theme,
         &articles,
         options.live_reload,
-        fingerprinted(search::INDEX_FILE, &index),
+        index_name,
+        global,
+        previous,
     );
-    let rendered = renderer.render_all();
-    let mut files = BTreeMap::new();
-    for page in rendered {
-        match page {
-            Ok((path, html)) => {
-                files.insert(path, html);
-            }
-            Err(diagnostic) => errors.push(diagnostic),
+    let renderer = match renderer {
+        Ok(renderer) => renderer,
+        Err(error) => {
+            errors.push(error);
+            return Err(Diagnostics::new(errors));
+        }
+    };
+
+    let pages = renderer.pages();
+    let mut files: BTreeSet<String> = pages.iter().map(|(file, _)| file.clone()).collect();
+    let mut assets = vec![(renderer.assets.favicon.to_owned(), sources.theme.favicon())];
+    assets.extend(
+        renderer
+            .asset_files
+            .iter()
+            .map(|(file, content)| (file.clone(), content.as_str())),
+    );
+    assets.extend(
+        index
+            .as_deref()
+            .map(|index| (renderer.assets.search.clone(), index)),
+    );
+    files.extend(assets.iter().map(|(file, _)| file.clone()));
+    files.insert(SITEMAP.to_owned());
+
+    let (link_errors, fragments) = check_links(&articles, &known, &files);
+    errors.extend(link_errors);
+    let read_by_checks: HashSet<String> = fragments
+        .iter()
+        .map(|f| file_of_url(&f.url))
+        .chain(
+            articles
+                .iter()
+                .filter(|a| a.body.has_form)
+                .map(|a| article_file(&a.slug)),
+        )
+        .collect();
+    let (early, late): (Vec<_>, Vec<_>) = pages.into_iter().partition(|(file, kind)| {
+        !matches!(kind, PageKind::Article(_)) || read_by_checks.contains(file)
+    });
+    let mut early_pages = Vec::new();
+    for (outcome, (file, _)) in early
+        .par_iter()
+        .map(|(file, kind)| renderer.render(file, *kind))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .zip(early)
+    {
+        match outcome {
+            Ok(page) => early_pages.push((file, page)),
+            Err(error) => errors.push(error),
         }
     }
-    files.insert(
-        renderer.assets.favicon.to_owned(),
-        sources.theme.favicon().to_owned(),
-    );
-    files.extend(std::mem::take(&mut renderer.asset_files));
-    files.insert(renderer.assets.search.clone(), index);
-
-    errors.extend(check_links(&articles, &known, &files));
-    errors.extend(check_unique_ids(&articles, &files));
+    let rendered: HashMap<&str, &str> = early_pages
+        .iter()
+        .map(|(file, page)| (file.as_str(), page.html.as_str()))
+        .collect();
+    errors.extend(check_fragments(&articles, &fragments, &rendered));
+    errors.extend(check_unique_ids(&articles, &rendered));
+    drop(rendered);
     if !errors.is_empty() {
         return Err(Diagnostics::new(errors));
     }
-    Ok(Site {
-        files,
-        assets: Box::new(renderer.assets),
-    })
+
+    sink.begin(&files).map_err(|e| Diagnostics::new(vec![e]))?;
+    // The rendered pages go to the sink, and to the cache when there is one.
+    let give =
+        |file: String, page: Rendered| -> Result<Option<(String, u64, String)>, Diagnostic> {
+            let kept = keyed.then(|| (page.key, page.html.clone()));
+            sink.put(&file, page.html)?;
+            Ok(kept.map(|(key, html)| (file, key, html)))
+        };
+    let mut outcomes: Vec<_> = early_pages
+        .into_iter()
+        .map(|(file, page)| give(file, page))
+        .collect();
+    outcomes.par_extend(
+        late.into_par_iter()
+            .map(|(file, kind)| give(file.clone(), renderer.render(&file, kind)?)),
+    );
+    for (file, content) in assets {
+        if let Err(error) = sink.put(&file, content.to_owned()) {
+            errors.push(error);
+        }
+    }
+    let mut kept = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(entry) => kept.extend(entry),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        match renderer.sitemap(&files) {
+            Ok(page) => match give(SITEMAP.to_owned(), page) {
+                Ok(entry) => kept.extend(entry),
+                Err(error) => errors.push(error),
+            },
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics::new(errors));
+    }
+    sink.finish(&files).map_err(|e| Diagnostics::new(vec![e]))?;
+
+    let built = Built {
+        summary: Summary {
+            pages: files.iter().filter(|f| f.ends_with(".html")).count(),
+            files: files.len(),
+        },
+        assets: Box::new(renderer.assets.clone()),
+    };
+    drop(renderer);
+    if let Some(cache) = cache {
+        cache.articles = sources
+            .articles
+            .iter()
+            .zip(&parsed)
+            .map(|(file, outcome)| (file.path.clone(), Arc::clone(outcome)))
+            .collect();
+        cache.pages = kept
+            .into_iter()
+            .map(|(file, key, html)| (file, (key, html)))
+            .collect();
+        let position: HashMap<&str, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.file.as_str(), i))
+            .collect();
+        let mut published: Vec<(usize, Arc<Parsed>, usize)> = parsed
+            .iter()
+            .filter_map(|outcome| {
+                let article = outcome.article.as_ref()?;
+                let at = *position.get(article.file.as_str())?;
+                Some((at, Arc::clone(outcome), category_of(article)))
+            })
+            .collect();
+        published.sort_by_key(|(at, _, _)| *at);
+        cache.published = Arc::new(Published {
+            categories: config.categories.iter().map(|c| c.name.clone()).collect(),
+            articles: published
+                .into_iter()
+                .map(|(_, parsed, category)| (parsed, category))
+                .collect(),
+        });
+    }
+    Ok(built)
 }
 
-/// The search index of the published articles, in the site's order.
-fn search_index(
-    config: &SiteConfig,
-    articles: &[Article<'_>],
-    category_index: &HashMap<&str, usize>,
-) -> String {
-    let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
-    let docs: Vec<search::Document<'_>> = articles
-        .iter()
-        .map(|article| {
-            let fm = &article.front_matter;
-            search::Document {
-                slug: article.slug,
-                title: &fm.title,
-                description: &fm.description,
-                category: category_index
-                    .get(fm.category.value.as_str())
-                    .copied()
-                    .unwrap_or_default(),
-                tags: &fm.tags,
-                headings: article
-                    .body
-                    .headings
-                    .iter()
-                    .map(|h| h.text.as_str())
-                    .collect(),
-                body: &article.body.text,
-            }
-        })
-        .collect();
-    search::build_index(&categories, &docs)
+const SITEMAP: &str = "sitemap.xml";
+
+fn article_file(slug: &str) -> String {
+    file_of_url(&format!("/{slug}/"))
+}
+
+/// What the search index needs from an article.
+fn search_document(article: &Article, category: usize) -> search::Document<'_> {
+    let fm = &article.front_matter;
+    search::Document {
+        slug: &article.slug,
+        title: &fm.title,
+        description: &fm.description,
+        category,
+        tags: &fm.tags,
+        headings: article
+            .body
+            .headings
+            .iter()
+            .map(|h| h.text.as_str())
+            .collect(),
+        body: &article.body.text,
+    }
 }
 
 /// Keeps the articles that can be published: unique, non-reserved slug and
 /// known category. Also checks `related`.
 fn check_articles<'a>(
-    candidates: Vec<Article<'a>>,
+    candidates: Vec<&'a Article>,
     known: &BTreeMap<&str, &str>,
     config: &SiteConfig,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Article<'a>> {
+) -> Vec<&'a Article> {
     let mut articles = Vec::new();
     for article in candidates {
-        let first = known.get(article.slug).copied().unwrap_or(article.file);
+        let slug = article.slug.as_str();
+        let first = known.get(slug).copied().unwrap_or(&article.file);
         let category = &article.front_matter.category;
         if first != article.file {
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 1,
-                format!("slug duplicado «{}»: {first} ya lo usa; cambie el nombre de uno de los dos archivos", article.slug),
+                format!("slug duplicado «{slug}»: {first} ya lo usa; cambie el nombre de uno de los dos archivos"),
             ));
-        } else if RESERVED_SLUGS.contains(&article.slug) {
+        } else if RESERVED_SLUGS.contains(&slug) {
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 1,
-                format!("el slug «{}» está reservado (la dirección /{}/ ya la usa el sitio): cambie el nombre del archivo", article.slug, article.slug),
+                format!("el slug «{slug}» está reservado (la dirección /{slug}/ ya la usa el sitio): cambie el nombre del archivo"),
             ));
         } else if config.category(&category.value).is_none() {
             let names: Vec<&str> = config.categories.iter().map(|c| c.slug.as_str()).collect();
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 category.line,
                 format!(
                     "categoría desconocida «{}»: use uno de los slugs de [[categories]] en site.toml ({})",
@@ -316,7 +679,7 @@ fn check_articles<'a>(
         for related in &article.front_matter.related {
             if !known.contains_key(related.value.as_str()) {
                 errors.push(Diagnostic::new(
-                    article.file,
+                    &article.file,
                     related.line,
                     format!(
                         "artículo relacionado desconocido «{}»: no existe content/{}.md; corrija el slug en «related» o quítelo",
@@ -325,7 +688,7 @@ fn check_articles<'a>(
                 ));
             } else if related.value == article.slug {
                 errors.push(Diagnostic::new(
-                    article.file,
+                    &article.file,
                     related.line,
                     "un artículo no puede estar relacionado consigo mismo: quítelo de «related»",
                 ));
@@ -335,37 +698,40 @@ fn check_articles<'a>(
     articles
 }
 
-fn parse_article<'a>(
-    file: &'a SourceFile,
-    env: &FormsEnv<'_>,
-) -> (Option<Article<'a>>, Vec<Diagnostic>) {
+fn parse_article(file: &SourceFile, env: &FormsEnv<'_>, hash: u64) -> Parsed {
+    let failed = |errors| Parsed {
+        hash,
+        article: None,
+        errors,
+    };
     let slug = file.stem();
     if !is_slug(slug) {
-        return (
-            None,
-            vec![Diagnostic::new(
-                &file.path,
-                1,
-                format!(
-                    "nombre de archivo no válido «{slug}.md»: el nombre es la dirección de la página; use minúsculas sin acentos, dígitos y guiones (p. ej. como-abrir-un-ticket.md)"
-                ),
-            )],
-        );
+        return failed(vec![Diagnostic::new(
+            &file.path,
+            1,
+            format!(
+                "nombre de archivo no válido «{slug}.md»: el nombre es la dirección de la página; use minúsculas sin acentos, dígitos y guiones (p. ej. como-abrir-un-ticket.md)"
+            ),
+        )]);
     }
     let lines = LineIndex::new(&file.text);
     let document = match parse_document(file, &lines) {
         Ok(document) => document,
-        Err(error) => return (None, vec![error]),
+        Err(error) => return failed(vec![error]),
     };
     let (body, errors) =
         markdown::render(&file.path, &lines, document.body, document.body_offset, env);
-    let article = Article {
-        slug,
-        file: &file.path,
-        front_matter: document.front_matter,
-        body,
-    };
-    (Some(article), errors)
+    Parsed {
+        hash,
+        article: Some(Article {
+            slug: slug.to_owned(),
+            file: file.path.clone(),
+            source_hash: hash,
+            front_matter: document.front_matter,
+            body,
+        }),
+        errors,
+    }
 }
 
 /// The fingerprinted CSS and JS files, minified, and which pages link them:
@@ -420,51 +786,88 @@ fn assemble_assets(theme: &Theme, search_index: String) -> (Assets, Vec<(String,
     (assets, files)
 }
 
+/// Every page but the sitemap.
+#[derive(Debug, Clone, Copy, Hash)]
+enum PageKind {
+    /// By position in the sorted articles.
+    Article(usize),
+    Home,
+    /// By position in `config.categories`.
+    Category(usize),
+    Ticket,
+    NotFound,
+    Robots,
+}
+
+/// A rendered page and the hash it is cached under.
+struct Rendered {
+    key: u64,
+    html: String,
+}
+
 struct PageRenderer<'a> {
     tera: &'a Tera,
     config: &'a SiteConfig,
-    articles: &'a [Article<'a>],
-    by_slug: HashMap<&'a str, &'a Article<'a>>,
+    articles: &'a [&'a Article],
+    by_slug: HashMap<&'a str, &'a Article>,
+    /// Where each category's articles are in `articles` (sorted by category).
+    by_category: HashMap<&'a str, Range<usize>>,
     base: Context,
     nav: SharedList,
-    category_navs: HashMap<&'a str, SharedList>,
     assets: Assets,
     /// The CSS and JS files named in `assets`, by name.
     asset_files: Vec<(String, String)>,
+    /// Hash of everything every page shows (0 without a cache).
+    global: u64,
+    previous: Option<&'a Cache>,
 }
 
-type Page = Result<(String, String), Diagnostic>;
-
 impl<'a> PageRenderer<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         tera: &'a Tera,
         config: &'a SiteConfig,
         theme: &Theme,
-        articles: &'a [Article<'a>],
+        articles: &'a [&'a Article],
         live_reload: bool,
         search_index: String,
-    ) -> Self {
+        global: u64,
+        previous: Option<&'a Cache>,
+    ) -> Result<Self, Diagnostic> {
         let (assets, asset_files) = assemble_assets(theme, search_index);
         let mut base = Context::new();
         base.insert("site", &site_values(config));
         base.insert("assets", &assets);
         base.insert("api_url", &config.api_url);
         base.insert("live_reload", &live_reload);
-        PageRenderer {
+        let mut by_category: HashMap<&str, Range<usize>> = HashMap::new();
+        for (i, article) in articles.iter().enumerate() {
+            by_category
+                .entry(article.front_matter.category.value.as_str())
+                .and_modify(|range| range.end = i + 1)
+                .or_insert(i..i + 1);
+        }
+        let mut renderer = PageRenderer {
             tera,
             config,
             articles,
-            by_slug: articles.iter().map(|a| (a.slug, a)).collect(),
+            by_slug: articles.iter().map(|a| (a.slug.as_str(), *a)).collect(),
+            by_category,
             base,
             nav: SharedList::default(),
-            category_navs: HashMap::new(),
             assets,
             asset_files,
-        }
+            global,
+            previous,
+        };
+        let mut context = Context::new();
+        context.insert("categories", &config.categories);
+        renderer.nav = SharedList::new(renderer.fragment("partials/nav.html", &context)?);
+        Ok(renderer)
     }
 
     /// Renders a template; errors name the template.
-    fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    fn render_template(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|e| {
             Diagnostic::without_line(format!("{THEME_DIR}/templates/{template}"), error_chain(&e))
         })
@@ -473,7 +876,7 @@ impl<'a> PageRenderer<'a> {
     fn fragment(&self, template: &str, extra: &Context) -> Result<String, Diagnostic> {
         let mut context = self.base.clone();
         context.extend(extra.clone());
-        self.render(template, &context)
+        self.render_template(template, &context)
     }
 
     fn page_context(&self, meta: &PageMeta<'_>) -> Context {
@@ -483,64 +886,147 @@ impl<'a> PageRenderer<'a> {
         context
     }
 
-    /// Renders a page and splices in the shared lists, marking the link to
-    /// `current` in them as the current page.
+    /// Renders a page and splices in the header navigation, marking the
+    /// link to `current` in it as the current page.
     fn render_page(
         &self,
         template: &str,
         context: &Context,
         current: &str,
-        category_nav: Option<&SharedList>,
     ) -> Result<String, Diagnostic> {
-        let rendered = self.render(template, context)?;
-        let mut fragments = vec![(NAV_SLOT, &self.nav)];
-        fragments.extend(category_nav.map(|list| (CATEGORY_NAV_SLOT, list)));
-        Ok(splice(&rendered, &fragments, current))
+        let rendered = self.render_template(template, context)?;
+        Ok(splice(&rendered, NAV_SLOT, &self.nav, current))
     }
 
-    fn summaries(&self, category: &str) -> Vec<ArticleSummary<'a>> {
-        self.articles
+    /// The articles of a category, in order.
+    fn in_category(&self, category: &str) -> &'a [&'a Article] {
+        self.by_category
+            .get(category)
+            .map_or(&[], |range| &self.articles[range.clone()])
+    }
+
+    fn summaries(&self, articles: &'a [&'a Article]) -> Vec<ArticleSummary<'a>> {
+        articles.iter().map(|a| summary(a)).collect()
+    }
+
+    /// Every page but the sitemap, with its file.
+    fn pages(&self) -> Vec<(String, PageKind)> {
+        let mut pages: Vec<(String, PageKind)> = self
+            .articles
             .iter()
-            .filter(|a| a.front_matter.category.value == category)
+            .enumerate()
+            .map(|(i, a)| (article_file(&a.slug), PageKind::Article(i)))
+            .collect();
+        pages.push(("index.html".into(), PageKind::Home));
+        pages.extend(
+            self.config
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (file_of_url(&category_url(c)), PageKind::Category(i))),
+        );
+        pages.push((file_of_url(TICKET_PAGE), PageKind::Ticket));
+        pages.push(("404.html".into(), PageKind::NotFound));
+        pages.push(("robots.txt".into(), PageKind::Robots));
+        pages
+    }
+
+    /// Renders the page `file`, or takes it from the cache when nothing it
+    /// shows changed.
+    fn render(&self, file: &str, kind: PageKind) -> Result<Rendered, Diagnostic> {
+        let key = match self.previous {
+            Some(_) => self.key(kind),
+            None => 0,
+        };
+        if let Some((cached, html)) = self.previous.and_then(|c| c.pages.get(file))
+            && *cached == key
+        {
+            return Ok(Rendered {
+                key,
+                html: html.clone(),
+            });
+        }
+        let html = match kind {
+            PageKind::Article(index) => self.article_page(index),
+            PageKind::Home => self.home(),
+            PageKind::Category(index) => self.category_page(&self.config.categories[index]),
+            PageKind::Ticket => self.ticket_page(),
+            PageKind::NotFound => self.not_found_page(),
+            PageKind::Robots => self.render_template("robots.txt", &self.base),
+        }?;
+        Ok(Rendered { key, html })
+    }
+
+    /// A hash of everything the page shows.
+    fn key(&self, kind: PageKind) -> u64 {
+        match kind {
+            PageKind::Article(index) => {
+                let article = self.articles[index];
+                let (neighbours, total) = self.neighbours(index);
+                let neighbours: Vec<(&str, &str)> = neighbours
+                    .iter()
+                    .map(|a| (a.slug.as_str(), a.front_matter.title.as_str()))
+                    .collect();
+                stamp(&(
+                    self.global,
+                    kind,
+                    article.source_hash,
+                    neighbours,
+                    total,
+                    self.related(article),
+                ))
+            }
+            PageKind::Home => {
+                let listings: Vec<(Vec<ArticleSummary<'_>>, usize)> = self
+                    .config
+                    .categories
+                    .iter()
+                    .map(|c| {
+                        let articles = self.in_category(&c.slug);
+                        let shown = &articles[..articles.len().min(HOME_LIST_LIMIT)];
+                        (self.summaries(shown), articles.len())
+                    })
+                    .collect();
+                stamp(&(self.global, kind, listings))
+            }
+            PageKind::Category(index) => {
+                let category = &self.config.categories[index].slug;
+                stamp(&(
+                    self.global,
+                    kind,
+                    self.summaries(self.in_category(category)),
+                ))
+            }
+            PageKind::Ticket | PageKind::NotFound | PageKind::Robots => stamp(&(self.global, kind)),
+        }
+    }
+
+    /// The articles "Más en …" lists on the page of `articles[index]`, and
+    /// how many its category has.
+    fn neighbours(&self, index: usize) -> (&'a [&'a Article], usize) {
+        let category = self.articles[index].front_matter.category.value.as_str();
+        let siblings = self
+            .by_category
+            .get(category)
+            .cloned()
+            .unwrap_or(index..index + 1);
+        let shown = window(index - siblings.start, siblings.len(), CATEGORY_NAV_WINDOW);
+        let neighbours = &self.articles[siblings.start + shown.start..siblings.start + shown.end];
+        (neighbours, siblings.len())
+    }
+
+    fn related(&self, article: &Article) -> Vec<ArticleSummary<'a>> {
+        article
+            .front_matter
+            .related
+            .iter()
+            .filter_map(|r| self.by_slug.get(r.value.as_str()))
             .map(|a| summary(a))
             .collect()
     }
 
-    /// Renders the shared fragments once, then every page.
-    fn render_all(&mut self) -> Vec<Page> {
-        let mut context = Context::new();
-        context.insert("categories", &self.config.categories);
-        match self.fragment("partials/nav.html", &context) {
-            Ok(nav) => self.nav = SharedList::new(nav),
-            Err(e) => return vec![Err(e)],
-        }
-        for category in &self.config.categories {
-            let mut context = Context::new();
-            context.insert("category", category);
-            context.insert("articles", &self.summaries(&category.slug));
-            match self.fragment("partials/category-nav.html", &context) {
-                Ok(html) => {
-                    self.category_navs
-                        .insert(category.slug.as_str(), SharedList::new(html));
-                }
-                Err(e) => return vec![Err(e)],
-            }
-        }
-        let mut pages: Vec<Page> = self
-            .articles
-            .par_iter()
-            .map(|article| self.article_page(article))
-            .collect();
-        pages.push(self.home());
-        pages.extend(self.config.categories.iter().map(|c| self.category_page(c)));
-        pages.push(self.ticket_page());
-        pages.push(self.not_found_page());
-        pages.push(self.robots());
-        pages.push(self.sitemap(&pages));
-        pages
-    }
-
-    fn article_page(&self, article: &Article<'_>) -> Page {
+    fn article_page(&self, index: usize) -> Result<String, Diagnostic> {
+        let article = self.articles[index];
         let url = format!("/{}/", article.slug);
         let fm = &article.front_matter;
         let meta = PageMeta {
@@ -559,20 +1045,14 @@ impl<'a> PageRenderer<'a> {
         context.insert("has_form", &article.body.has_form);
         let toc: Vec<TocEntry> = markdown::table_of_contents(&article.body.headings);
         context.insert("toc", &toc);
-        let related: Vec<ArticleSummary<'_>> = fm
-            .related
-            .iter()
-            .filter_map(|r| self.by_slug.get(r.value.as_str()))
-            .map(|a| summary(a))
-            .collect();
-        context.insert("related", &related);
-        context.insert("category_nav", CATEGORY_NAV_SLOT);
-        let category_nav = self.category_navs.get(fm.category.value.as_str());
-        let html = self.render_page("article.html", &context, &url, category_nav)?;
-        Ok((file_of_url(&url), html))
+        context.insert("related", &self.related(article));
+        let (neighbours, total) = self.neighbours(index);
+        context.insert("category_articles", &self.summaries(neighbours));
+        context.insert("category_total", &total);
+        self.render_page("article.html", &context, &url)
     }
 
-    fn home(&self) -> Page {
+    fn home(&self) -> Result<String, Diagnostic> {
         let meta = PageMeta {
             url: "/",
             title: &self.config.title,
@@ -586,18 +1066,21 @@ impl<'a> PageRenderer<'a> {
             .config
             .categories
             .iter()
-            .map(|category| CategoryListing {
-                category,
-                articles: self.summaries(&category.slug),
+            .map(|category| {
+                let articles = self.in_category(&category.slug);
+                CategoryListing {
+                    category,
+                    articles: self.summaries(&articles[..articles.len().min(HOME_LIST_LIMIT)]),
+                    total: articles.len(),
+                }
             })
             .collect();
         context.insert("categories", &listings);
-        let html = self.render_page("home.html", &context, "/", None)?;
-        Ok(("index.html".into(), html))
+        self.render_page("home.html", &context, "/")
     }
 
-    fn category_page(&self, category: &Category) -> Page {
-        let url = format!("/{CATEGORY_PREFIX}/{}/", category.slug);
+    fn category_page(&self, category: &Category) -> Result<String, Diagnostic> {
+        let url = category_url(category);
         let meta = PageMeta {
             url: &url,
             title: &category.name,
@@ -608,12 +1091,14 @@ impl<'a> PageRenderer<'a> {
         };
         let mut context = self.page_context(&meta);
         context.insert("category", category);
-        context.insert("articles", &self.summaries(&category.slug));
-        let html = self.render_page("category.html", &context, &url, None)?;
-        Ok((file_of_url(&url), html))
+        context.insert(
+            "articles",
+            &self.summaries(self.in_category(&category.slug)),
+        );
+        self.render_page("category.html", &context, &url)
     }
 
-    fn ticket_page(&self) -> Page {
+    fn ticket_page(&self) -> Result<String, Diagnostic> {
         let meta = PageMeta {
             url: TICKET_PAGE,
             title: "Consultar ticket",
@@ -623,11 +1108,10 @@ impl<'a> PageRenderer<'a> {
             keywords: String::new(),
         };
         let context = self.page_context(&meta);
-        let html = self.render_page("ticket.html", &context, TICKET_PAGE, None)?;
-        Ok((file_of_url(TICKET_PAGE), html))
+        self.render_page("ticket.html", &context, TICKET_PAGE)
     }
 
-    fn not_found_page(&self) -> Page {
+    fn not_found_page(&self) -> Result<String, Diagnostic> {
         let meta = PageMeta {
             url: "/404.html",
             title: "Página no encontrada",
@@ -638,27 +1122,38 @@ impl<'a> PageRenderer<'a> {
         };
         let mut context = self.page_context(&meta);
         context.insert("categories", &self.config.categories);
-        let html = self.render_page("404.html", &context, "/404.html", None)?;
-        Ok(("404.html".into(), html))
+        self.render_page("404.html", &context, "/404.html")
     }
 
-    fn robots(&self) -> Page {
-        Ok(("robots.txt".into(), self.render("robots.txt", &self.base)?))
-    }
-
-    fn sitemap(&self, pages: &[Page]) -> Page {
-        let mut urls: Vec<String> = pages
+    /// The sitemap of the pages among `files`.
+    fn sitemap(&self, files: &BTreeSet<String>) -> Result<Rendered, Diagnostic> {
+        let mut urls: Vec<String> = files
             .iter()
-            .filter_map(|page| page.as_ref().ok())
-            .map(|(file, _)| file)
             .filter(|file| file.ends_with("index.html"))
             .map(|file| format!("{}{}", self.config.base_url, url_of_file(file)))
             .collect();
         urls.sort();
+        let key = match self.previous {
+            Some(_) => stamp(&(self.global, SITEMAP, &urls)),
+            None => 0,
+        };
+        if let Some((cached, html)) = self.previous.and_then(|c| c.pages.get(SITEMAP))
+            && *cached == key
+        {
+            return Ok(Rendered {
+                key,
+                html: html.clone(),
+            });
+        }
         let mut context = self.base.clone();
         context.insert("urls", &urls);
-        Ok(("sitemap.xml".into(), self.render("sitemap.xml", &context)?))
+        let html = self.render_template(SITEMAP, &context)?;
+        Ok(Rendered { key, html })
     }
+}
+
+fn category_url(category: &Category) -> String {
+    format!("/{CATEGORY_PREFIX}/{}/", category.slug)
 }
 
 fn site_values(config: &SiteConfig) -> BTreeMap<&'static str, &str> {
@@ -670,22 +1165,21 @@ fn site_values(config: &SiteConfig) -> BTreeMap<&'static str, &str> {
     ])
 }
 
-fn summary<'a>(article: &'a Article<'_>) -> ArticleSummary<'a> {
+fn summary(article: &Article) -> ArticleSummary<'_> {
     ArticleSummary {
-        slug: article.slug,
+        slug: &article.slug,
         title: &article.front_matter.title,
         description: &article.front_matter.description,
     }
 }
 
-/// Placeholders that templates output where the shared lists go.
+/// Placeholder that templates output where the header navigation goes.
 const NAV_SLOT: &str = "<!--site-gen:nav-->";
-const CATEGORY_NAV_SLOT: &str = "<!--site-gen:category-nav-->";
 
-/// A list rendered once and shared by many pages (the header navigation, a
-/// category's article list). Pages get it through a placeholder replaced
-/// after rendering, so the list is copied once per page instead of going
-/// through Tera's context, escaping and UTF-8 check again on every page.
+/// A list rendered once and shared by every page (the header navigation).
+/// Pages get it through a placeholder replaced after rendering, so the list
+/// is copied once per page instead of going through Tera's context,
+/// escaping and UTF-8 check again on every page.
 #[derive(Default)]
 struct SharedList {
     html: String,
@@ -719,22 +1213,15 @@ impl SharedList {
     }
 }
 
-/// Replaces each slot of `rendered` by its list, marking `current`.
-fn splice(rendered: &str, fragments: &[(&str, &SharedList)], current: &str) -> String {
-    let mut found: Vec<(usize, &str, &SharedList)> = fragments
-        .iter()
-        .filter_map(|(slot, list)| rendered.find(slot).map(|at| (at, *slot, *list)))
-        .collect();
-    found.sort_by_key(|(at, _, _)| *at);
-    let extra: usize = found.iter().map(|(_, _, list)| list.html.len() + 24).sum();
-    let mut out = String::with_capacity(rendered.len() + extra);
-    let mut from = 0;
-    for (at, slot, list) in found {
-        out.push_str(&rendered[from..at]);
-        list.push_marked(current, &mut out);
-        from = at + slot.len();
-    }
-    out.push_str(&rendered[from..]);
+/// Replaces `slot` in `rendered` by `list`, marking `current`.
+fn splice(rendered: &str, slot: &str, list: &SharedList, current: &str) -> String {
+    let Some(at) = rendered.find(slot) else {
+        return rendered.to_owned();
+    };
+    let mut out = String::with_capacity(rendered.len() + list.html.len() + 24);
+    out.push_str(&rendered[..at]);
+    list.push_marked(current, &mut out);
+    out.push_str(&rendered[at + slot.len()..]);
     out
 }
 
@@ -746,25 +1233,30 @@ fn ids_in(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Checks every link of every article against the generated files, and
-/// fragments against the ids of the target page.
-fn check_links(
-    articles: &[Article<'_>],
+/// A link to an id that is not a heading of its target (a template's id, a
+/// form field…): checked against the rendered target.
+struct Fragment<'a> {
+    article: &'a Article,
+    line: usize,
+    url: String,
+    fragment: &'a str,
+    written: &'a str,
+}
+
+/// Checks every link of every article against the files of the site, and
+/// fragments against the headings of the target article. Returns the
+/// errors and the fragments that only the rendered target can settle.
+fn check_links<'a>(
+    articles: &[&'a Article],
     known: &BTreeMap<&str, &str>,
-    files: &BTreeMap<String, String>,
-) -> Vec<Diagnostic> {
-    let by_slug: HashMap<&str, &Article<'_>> = articles.iter().map(|a| (a.slug, a)).collect();
-    let article_at = |url: &str| {
-        let slug = url.strip_prefix('/').and_then(|u| u.strip_suffix('/'));
-        slug.and_then(|slug| by_slug.get(slug).copied())
-    };
+    files: &BTreeSet<String>,
+) -> (Vec<Diagnostic>, Vec<Fragment<'a>>) {
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), *a)).collect();
     let mut errors = Vec::new();
-    // Fragments that are not a heading of the target: looked up in the
-    // rendered page (template ids, forms…).
-    let mut fragments: Vec<(&Article<'_>, usize, String, &str, &str)> = Vec::new();
+    let mut fragments = Vec::new();
     for article in articles {
         for link in &article.body.links {
-            let error = |message: String| Diagnostic::new(article.file, link.line, message);
+            let error = |message: String| Diagnostic::new(&article.file, link.line, message);
             let (url, fragment) = match &link.target {
                 LinkTarget::SamePage { fragment } => {
                     (format!("/{}/", article.slug), Some(fragment))
@@ -786,10 +1278,10 @@ fn check_links(
                         .strip_prefix('/')
                         .and_then(|p| p.strip_suffix('/'))
                         .is_some_and(|slug| known.contains_key(slug));
-                    if !files.contains_key(&file_of_url(path)) && !failed_article {
+                    if !files.contains(&file_of_url(path)) && !failed_article {
                         let with_slash = format!("{path}/");
                         let hint = if !path.ends_with('/')
-                            && files.contains_key(&file_of_url(&with_slash))
+                            && files.contains(&file_of_url(&with_slash))
                         {
                             format!("escriba {with_slash} (con la barra final)")
                         } else {
@@ -805,70 +1297,92 @@ fn check_links(
                 }
             };
             let Some(fragment) = fragment else { continue };
-            let is_heading = article_at(&url)
-                .is_some_and(|target| target.body.headings.iter().any(|h| h.id == *fragment));
+            let target = url
+                .strip_prefix('/')
+                .and_then(|u| u.strip_suffix('/'))
+                .and_then(|slug| by_slug.get(slug));
+            let is_heading =
+                target.is_some_and(|target| target.body.headings.iter().any(|h| h.id == *fragment));
             if !is_heading {
-                fragments.push((
+                fragments.push(Fragment {
                     article,
-                    link.line,
+                    line: link.line,
                     url,
-                    fragment.as_str(),
-                    link.written.as_str(),
-                ));
+                    fragment: fragment.as_str(),
+                    written: link.written.as_str(),
+                });
             }
         }
     }
-    let targets: BTreeSet<&str> = fragments
-        .iter()
-        .map(|(_, _, url, _, _)| url.as_str())
-        .collect();
-    let ids: HashMap<&str, HashSet<&str>> = targets
-        .into_par_iter()
-        .filter_map(|url| {
-            let html = files.get(&file_of_url(url))?;
-            Some((url, ids_in(html).collect()))
-        })
-        .collect();
-    for (article, line, url, fragment, written) in &fragments {
+    (errors, fragments)
+}
+
+/// Checks `fragments` against the ids of their rendered targets in `pages`
+/// (by file).
+fn check_fragments(
+    articles: &[&Article],
+    fragments: &[Fragment<'_>],
+    pages: &HashMap<&str, &str>,
+) -> Vec<Diagnostic> {
+    let by_slug: HashMap<&str, &Article> = articles.iter().map(|a| (a.slug.as_str(), *a)).collect();
+    let mut ids: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut errors = Vec::new();
+    for Fragment {
+        article,
+        line,
+        url,
+        fragment,
+        written,
+    } in fragments
+    {
         // A target that failed to render was reported on its own.
-        let Some(page_ids) = ids.get(url.as_str()) else {
+        let Some(html) = pages.get(file_of_url(url).as_str()) else {
             continue;
         };
-        if !page_ids.contains(fragment) {
-            let available = match article_at(url) {
-                Some(target) if !target.body.headings.is_empty() => format!(
-                    "; anclas de sus títulos: {}",
-                    target
-                        .body
-                        .headings
-                        .iter()
-                        .map(|h| format!("#{}", h.id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                _ => String::new(),
-            };
-            let link = if *written == format!("#{fragment}") {
-                String::new()
-            } else {
-                format!(" de «{written}»")
-            };
-            errors.push(Diagnostic::new(
-                article.file,
-                *line,
-                format!("el ancla «#{fragment}»{link} no existe en {url}{available}"),
-            ));
+        let page_ids = ids
+            .entry(url.as_str())
+            .or_insert_with(|| ids_in(html).collect());
+        if page_ids.contains(fragment) {
+            continue;
         }
+        let target = url
+            .strip_prefix('/')
+            .and_then(|u| u.strip_suffix('/'))
+            .and_then(|slug| by_slug.get(slug));
+        let available = match target {
+            Some(target) if !target.body.headings.is_empty() => format!(
+                "; anclas de sus títulos: {}",
+                target
+                    .body
+                    .headings
+                    .iter()
+                    .map(|h| format!("#{}", h.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => String::new(),
+        };
+        let link = if *written == format!("#{fragment}") {
+            String::new()
+        } else {
+            format!(" de «{written}»")
+        };
+        errors.push(Diagnostic::new(
+            &article.file,
+            *line,
+            format!("el ancla «#{fragment}»{link} no existe en {url}{available}"),
+        ));
     }
     errors
 }
 
 /// Pages that embed a form mix HTML from two sources: check that no id is
-/// used twice (a heading named like a form field, for instance).
-fn check_unique_ids(articles: &[Article<'_>], files: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+/// used twice (a heading named like a form field, for instance). `pages`
+/// holds the rendered pages by file.
+fn check_unique_ids(articles: &[&Article], pages: &HashMap<&str, &str>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for article in articles.iter().filter(|a| a.body.has_form) {
-        let Some(html) = files.get(&file_of_url(&format!("/{}/", article.slug))) else {
+        let Some(html) = pages.get(article_file(&article.slug).as_str()) else {
             continue;
         };
         let mut seen = HashSet::new();
@@ -881,11 +1395,37 @@ fn check_unique_ids(articles: &[Article<'_>], files: &BTreeMap<String, String>) 
                 .find(|h| h.id == id)
                 .map_or(1, |h| h.line);
             errors.push(Diagnostic::new(
-                article.file,
+                &article.file,
                 line,
                 format!("el id «{id}» aparece dos veces en la página (un título del artículo y el formulario): cambie el texto del título"),
             ));
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_keeps_the_current_item_with_its_neighbours_within_bounds() {
+        // Three before, the item, four after; shifted at the ends.
+        assert_eq!(window(10, 20, 8), 7..15);
+        assert_eq!(window(0, 20, 8), 0..8);
+        assert_eq!(window(2, 20, 8), 0..8);
+        assert_eq!(window(19, 20, 8), 12..20);
+        assert_eq!(window(16, 20, 8), 12..20);
+        // Short lists are shown whole.
+        assert_eq!(window(0, 1, 8), 0..1);
+        assert_eq!(window(3, 5, 8), 0..5);
+        assert_eq!(window(4, 8, 8), 0..8);
+        for len in 1..30 {
+            for at in 0..len {
+                let shown = window(at, len, 8);
+                assert!(shown.contains(&at), "{at} of {len}: {shown:?}");
+                assert_eq!(shown.len(), len.min(8), "{at} of {len}");
+            }
+        }
+    }
 }

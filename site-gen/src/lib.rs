@@ -7,10 +7,12 @@
 //! uses: see [`generate::Assets`]), and a fingerprinted search index for the
 //! search box (see [`search`]).
 //!
-//! The pipeline is [`Sources::load`] (reads files) → [`generate()`] (pure:
-//! sources in, pages out, or every error at once as `content/x.md:12:
-//! mensaje`) → [`Site::write_to`]. [`serve()`] wraps it in a live-reloading
-//! local server. Error messages and the site's text are in Spanish; see
+//! The pipeline is [`Sources::load`] (reads files) → one build that checks
+//! everything (every error at once as `content/x.md:12: mensaje`) before
+//! rendering: [`build()`] writes each page to a folder as it is rendered,
+//! [`generate()`] keeps the site in memory, [`check()`] only validates.
+//! [`serve()`] wraps [`generate_cached`] in a live-reloading local server
+//! that rebuilds only what an edit changed. Error messages and the site's text are in Spanish; see
 //! [`markdown`] for the decisions about Markdown (raw HTML is refused).
 
 pub mod config;
@@ -27,6 +29,7 @@ pub mod theme;
 
 pub use config::{Overrides, SiteConfig};
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use generate::{Options, Site, Sources, generate};
+pub use generate::{Cache, Options, Site, Sources, Summary, check, generate, generate_cached};
+pub use output::build;
 pub use serve::{ServeOptions, Server, serve};
 pub use theme::Theme;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use site_gen::{Diagnostics, Options, Overrides, ServeOptions, Sources, Theme, generate};
+use site_gen::{Diagnostics, Options, Overrides, ServeOptions, Sources, Theme, build, check};
 
 /// Generador del centro de ayuda.
 #[derive(Parser)]
@@ -67,20 +67,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
             let options = Options {
                 overrides: Overrides { base_url, api_url },
-                live_reload: false,
+                ..Options::default()
             };
             let started = Instant::now();
             let sources = Sources::load(&cli.root, Theme::embedded())?;
-            let site = match generate(&sources, &options) {
-                Ok(site) => site,
+            let summary = match build(&sources, &options, &out) {
+                Ok(summary) => summary,
                 Err(diagnostics) => return Ok(report(&diagnostics)),
             };
-            site.write_to(&out)?;
             println!(
                 "Sitio generado en {}: {} páginas ({} archivos) en {} ms",
                 out.display(),
-                site.page_count(),
-                site.files().len(),
+                summary.pages,
+                summary.files,
                 started.elapsed().as_millis()
             );
             Ok(ExitCode::SUCCESS)
@@ -88,11 +87,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => {
             let started = Instant::now();
             let sources = Sources::load(&cli.root, Theme::embedded())?;
-            match generate(&sources, &Options::default()) {
-                Ok(site) => {
+            match check(&sources, &Options::default()) {
+                Ok(summary) => {
                     println!(
                         "Sitio válido: {} páginas comprobadas en {} ms",
-                        site.page_count(),
+                        summary.pages,
                         started.elapsed().as_millis()
                     );
                     Ok(ExitCode::SUCCESS)

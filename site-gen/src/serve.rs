@@ -2,15 +2,23 @@
 //!
 //! The site is built into memory (with the live-reload script) and served
 //! by axum on 127.0.0.1. `content/`, `site.toml` and `site-gen/templates/`
-//! and `site-gen/static/` (when present) are watched; after 50 ms without
+//! and `site-gen/static/` (when present) are watched; after 20 ms without
 //! changes the site is rebuilt and, if any file changed, the browsers are
 //! told to reload through Server-Sent Events on `/__livereload`. A failed
 //! build keeps the server up and shows the errors instead of the pages.
+//!
+//! Rebuilds are incremental ([`generate_cached`]): only the articles whose
+//! file changed are parsed again, and only the pages whose content changed
+//! are rendered again. An edit to an article's body changes its own page
+//! and the search index, which `serve` names `busqueda.json` (every answer
+//! carries `Cache-Control: no-cache`), so the other pages stay as they
+//! were; a change to front matter also re-renders the pages that list the
+//! article, a change to `site.toml` or to the theme every page.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -21,16 +29,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use futures_util::Stream;
 use notify::{EventKind, RecursiveMode, Watcher};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
-use crate::generate::{Options, Site, Sources, generate};
+use crate::generate::{Cache, Options, Site, Sources, generate_cached};
 use crate::text::escape_html;
 use crate::theme::Theme;
 
-/// Quiet time after a change before rebuilding.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Quiet time after a change before rebuilding: enough for the events of
+/// one save (truncate, write, rename) to arrive together.
+const DEBOUNCE: Duration = Duration::from_millis(20);
 const LIVE_RELOAD_JS: &str = include_str!("../static/livereload.js");
 /// The policy the published site will have; applied here so that a
 /// violation shows up while writing.
@@ -69,6 +78,9 @@ enum Current {
 struct AppState {
     current: RwLock<Arc<Current>>,
     reload: broadcast::Sender<()>,
+    /// The search index of the current site: the number of the build it
+    /// belongs to, and the index once made (requests for it wait till then).
+    search_index: watch::Sender<(u64, Option<Arc<str>>)>,
 }
 
 impl AppState {
@@ -94,6 +106,47 @@ impl AppState {
             let _ = self.reload.send(());
         }
     }
+
+    /// Publishes the outcome of build number `generation`; when it
+    /// succeeded, its search index is to be made ([`Self::make_search_index`]):
+    /// after the browsers were told to reload, as it takes longer than the
+    /// rest of an incremental rebuild. Returns whether it succeeded.
+    fn publish(&self, generation: u64, next: Current) -> bool {
+        let built = matches!(next, Current::Built(_));
+        if built {
+            self.search_index.send_replace((generation, None));
+        }
+        self.replace(next);
+        built
+    }
+
+    /// Makes the search index of build number `generation` from `cache`.
+    async fn make_search_index(&self, generation: u64, cache: &Mutex<Cache>) {
+        let published = cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .published();
+        match tokio::task::spawn_blocking(move || published.search_index()).await {
+            Ok(index) => {
+                self.search_index.send_if_modified(|(current, slot)| {
+                    // A newer build has its own index coming.
+                    let is_current = *current == generation;
+                    if is_current {
+                        *slot = Some(Arc::from(index));
+                    }
+                    is_current
+                });
+            }
+            Err(panic) => eprintln!("no se pudo generar el índice de búsqueda: {panic}"),
+        }
+    }
+
+    /// The search index of the current site, once made.
+    async fn search_index(&self) -> Option<Arc<str>> {
+        let mut receiver = self.search_index.subscribe();
+        let ready = receiver.wait_for(|(_, index)| index.is_some()).await.ok()?;
+        ready.1.clone()
+    }
 }
 
 impl Server {
@@ -102,16 +155,21 @@ impl Server {
         let root = std::fs::canonicalize(&options.root).map_err(|e| {
             anyhow::anyhow!("no se encontró la carpeta {}: {e}", options.root.display())
         })?;
-        let first = build(root.clone()).await;
+        let cache = Arc::new(Mutex::new(Cache::default()));
         let (reload, _) = broadcast::channel(16);
         let state = Arc::new(AppState {
-            current: RwLock::new(Arc::new(first)),
+            current: RwLock::new(Arc::new(Current::Failed(String::new()))),
             reload,
+            search_index: watch::Sender::new((0, None)),
         });
+        let first = build(root.clone(), Arc::clone(&cache)).await;
+        if state.publish(0, first) {
+            state.make_search_index(0, &cache).await;
+        }
 
         let (changes, receiver) = mpsc::unbounded_channel();
         let watcher = watch(&root, changes)?;
-        tokio::spawn(rebuild_on_change(root, receiver, Arc::clone(&state)));
+        tokio::spawn(rebuild_on_change(root, cache, receiver, Arc::clone(&state)));
 
         let pages = Arc::clone(&state);
         let router = Router::new()
@@ -149,18 +207,22 @@ impl Server {
     }
 }
 
-/// Builds in a blocking thread (the build itself uses rayon) and prints the
-/// outcome.
-async fn build(root: PathBuf) -> Current {
+/// Builds in a blocking thread (the build itself uses rayon), reusing and
+/// updating `cache`, and prints the outcome.
+async fn build(root: PathBuf, cache: Arc<Mutex<Cache>>) -> Current {
     let result = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let theme = Theme::for_serve(&root)?;
         let sources = Sources::load(&root, theme)?;
         let options = Options {
             live_reload: true,
+            separate_search_index: true,
             ..Options::default()
         };
-        Ok::<_, anyhow::Error>(generate(&sources, &options).map(|site| (site, started.elapsed())))
+        let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok::<_, anyhow::Error>(
+            generate_cached(&sources, &options, &mut cache).map(|site| (site, started.elapsed())),
+        )
     })
     .await;
     match result {
@@ -221,9 +283,11 @@ fn watch(
 
 async fn rebuild_on_change(
     root: PathBuf,
+    cache: Arc<Mutex<Cache>>,
     mut changes: mpsc::UnboundedReceiver<()>,
     state: Arc<AppState>,
 ) {
+    let mut generation = 0;
     while changes.recv().await.is_some() {
         loop {
             match tokio::time::timeout(DEBOUNCE, changes.recv()).await {
@@ -232,7 +296,13 @@ async fn rebuild_on_change(
                 Err(_quiet) => break,
             }
         }
-        state.replace(build(root.clone()).await);
+        generation += 1;
+        let next = build(root.clone(), Arc::clone(&cache)).await;
+        if state.publish(generation, next) {
+            // In its own task, so that the next change is not kept waiting.
+            let (state, cache) = (Arc::clone(&state), Arc::clone(&cache));
+            tokio::spawn(async move { state.make_search_index(generation, &cache).await });
+        }
     }
 }
 
@@ -270,6 +340,11 @@ async fn page(state: Arc<AppState>, method: Method, uri: Uri) -> Response {
     };
     let path = uri.path();
     let file = crate::generate::file_of_url(path);
+    if file == site.search_index()
+        && let Some(index) = state.search_index().await
+    {
+        return file_response(StatusCode::OK, &file, index.to_string());
+    }
     if let Some(content) = site.file(&file) {
         return file_response(StatusCode::OK, &file, content.to_owned());
     }

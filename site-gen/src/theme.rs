@@ -47,7 +47,7 @@ const STATIC: &[(&str, &str)] = embedded!("static":
 );
 
 /// The templates and static files of one build.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Theme {
     templates: Vec<(&'static str, String)>,
     static_files: Vec<(&'static str, String)>,

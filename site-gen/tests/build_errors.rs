@@ -127,3 +127,44 @@ fn the_cli_prints_each_error_on_its_own_line_and_fails() {
     assert_eq!(lines[lines.len() - 1], "El sitio no se generó: 11 errores.");
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_build_with_errors_writes_nothing_and_leaves_the_previous_site_alone() {
+    let sources = Sources::load(&fixture(), Theme::embedded()).expect("fixture readable");
+    let out = tempfile::tempdir().expect("temp dir");
+    let public = out.path().join("public");
+    let diagnostics = site_gen::build(&sources, &Options::default(), &public).expect_err("errors");
+    assert_eq!(
+        diagnostics
+            .as_slice()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        errors(),
+        "the same errors as in memory"
+    );
+    assert!(!public.exists(), "nothing written");
+
+    // A previous site in the folder stays as it was.
+    std::fs::create_dir_all(&public).expect("mkdir");
+    for (file, text) in [
+        ("404.html", "antes"),
+        ("sitemap.xml", "antes"),
+        ("index.html", "antes"),
+    ] {
+        std::fs::write(public.join(file), text).expect("previous site");
+    }
+    site_gen::build(&sources, &Options::default(), &public).expect_err("errors");
+    let mut names: Vec<String> = std::fs::read_dir(&public)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["404.html", "index.html", "sitemap.xml"]);
+    for file in names {
+        assert_eq!(
+            std::fs::read_to_string(public.join(file)).expect("read"),
+            "antes"
+        );
+    }
+}

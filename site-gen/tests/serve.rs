@@ -139,6 +139,10 @@ async fn editing_an_article_rebuilds_and_tells_the_browser_to_reload() {
     .expect("a reload event after the edit");
     let page = request(port, "/consultar-un-ticket/").await;
     assert!(page.contains("<h1>Cómo revisar un ticket</h1>"), "{page}");
+    let index = request(port, "/busqueda.json").await;
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    assert!(index.contains("cache-control: no-cache"), "{index}");
+    assert!(index.contains("\"Cómo revisar un ticket\""), "{index}");
 }
 
 #[tokio::test]

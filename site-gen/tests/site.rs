@@ -1,11 +1,11 @@
 //! The fixture site `fixtures/sitio` built end to end: snapshots of every
 //! page, and the properties the pages must keep.
 
-use std::collections::HashSet;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use site_gen::{Options, Overrides, Site, Sources, Theme, generate};
+use site_gen::{Options, Overrides, Site, Sources, Summary, Theme, generate};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sitio")
@@ -304,7 +304,7 @@ fn command_line_urls_replace_those_of_site_toml() {
             base_url: Some("https://ayuda.example.net".into()),
             api_url: Some("https://api.example.net/v1".into()),
         },
-        live_reload: false,
+        ..Options::default()
     };
     let site = build(&options);
     let article = site.file("abrir-un-ticket/index.html").expect("article");
@@ -343,32 +343,72 @@ fn live_reload_adds_an_external_script_only_when_asked() {
     }
 }
 
+/// Every file of a folder, by its path relative to `root`.
+fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) {
+    for entry in std::fs::read_dir(dir).expect("read folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            read_tree(root, &path, files);
+        } else {
+            let relative = path.strip_prefix(root).expect("inside root");
+            let text = std::fs::read_to_string(&path).expect("UTF-8 file");
+            files.insert(relative.to_string_lossy().replace('\\', "/"), text);
+        }
+    }
+}
+
+fn build_into(dir: &Path) -> Result<Summary, site_gen::Diagnostics> {
+    let sources = Sources::load(&fixture(), Theme::embedded()).expect("fixture readable");
+    site_gen::build(&sources, &Options::default(), dir)
+}
+
+#[test]
+fn the_streaming_build_writes_the_same_bytes_as_the_site_in_memory() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let summary = build_into(out.path()).expect("build");
+    let site = build(&Options::default());
+    let mut written = BTreeMap::new();
+    read_tree(out.path(), out.path(), &mut written);
+    assert!(
+        &written == site.files(),
+        "the folder differs from generate()"
+    );
+    assert_eq!(
+        summary,
+        Summary {
+            pages: site.page_count(),
+            files: site.files().len()
+        }
+    );
+    let sources = Sources::load(&fixture(), Theme::embedded()).expect("fixture readable");
+    assert_eq!(
+        site_gen::check(&sources, &Options::default()).expect("valid"),
+        summary
+    );
+}
+
 #[test]
 fn build_writes_the_site_and_removes_stale_files_on_rebuild() {
     let out = tempfile::tempdir().expect("temp dir");
-    let site = build(&Options::default());
-    site.write_to(out.path()).expect("first write");
+    build_into(out.path()).expect("first build");
     std::fs::create_dir_all(out.path().join("viejo")).expect("mkdir");
     std::fs::write(out.path().join("viejo/index.html"), "viejo").expect("stale file");
-    site.write_to(out.path()).expect("second write");
+    std::fs::write(out.path().join("abrir-un-ticket/index.html"), "cambiado").expect("edit");
+    build_into(out.path()).expect("second build");
     assert!(!out.path().join("viejo").exists(), "stale folder removed");
-    for (path, content) in site.files() {
-        assert_eq!(
-            &std::fs::read_to_string(out.path().join(path)).expect("written"),
-            content
-        );
-    }
+    let mut written = BTreeMap::new();
+    read_tree(out.path(), out.path(), &mut written);
+    assert!(&written == build(&Options::default()).files());
 }
 
 #[test]
 fn build_refuses_to_write_into_a_folder_that_holds_something_else() {
     let out = tempfile::tempdir().expect("temp dir");
     std::fs::write(out.path().join("notas.txt"), "importante").expect("write");
-    let error = build(&Options::default())
-        .write_to(out.path())
-        .expect_err("refused");
+    let error = build_into(out.path()).expect_err("refused");
     assert!(error.to_string().contains("no está vacía"), "{error}");
     assert!(out.path().join("notas.txt").exists());
+    assert_eq!(std::fs::read_dir(out.path()).expect("read").count(), 1);
 }
 
 #[test]

@@ -303,10 +303,9 @@ async fn the_built_site_holds_no_receipt_even_with_the_data_folder_in_its_root()
     let (root, receipt, _) = site_root_with_a_receipt().await;
     let sources =
         site_gen::Sources::load(root.path(), site_gen::Theme::embedded()).expect("sources");
-    let site = site_gen::generate(&sources, &site_gen::Options::default())
-        .unwrap_or_else(|d| panic!("the site builds: {d}"));
     let out = root.path().join("public");
-    site.write_to(&out).expect("site written");
+    site_gen::build(&sources, &site_gen::Options::default(), &out)
+        .unwrap_or_else(|d| panic!("the site builds: {d}"));
 
     let mut files = Vec::new();
     let mut stack = vec![out.clone()];

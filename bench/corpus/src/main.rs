@@ -15,9 +15,10 @@
 //!   `content/<category>/<slug>.md` (links through `relref`), and layouts
 //!   that produce the same markup as site-gen's templates: header nav of the
 //!   sections, breadcrumbs, table of contents, heading anchors (a render
-//!   hook), "Leer también" from `related`, and the list of the section's
-//!   articles with `aria-current` on every article page (rendered once per
-//!   section and marked per page, like site-gen does).
+//!   hook), "Leer también" from `related`, and on every article page at
+//!   most eight articles of its section around it (`aria-current` on its
+//!   own) with a link to the section page, which lists them all; the home
+//!   page lists the first five of each section.
 //!
 //! Each article has about 700 words: an introduction, `##`/`###` headings,
 //! a bullet list, seven numbered steps, a table, questions and answers, and
@@ -634,21 +635,26 @@ const HUGO_SINGLE: &str = r##"{{ define "main" }}
 </form>
 <p class="estado-voto" role="status" tabindex="-1"></p>
 </section>
-{{ $nav := partialCached "nav-seccion.html" .CurrentSection .CurrentSection.RelPermalink }}{{ $href := printf "href=%q" .RelPermalink }}{{ replace $nav $href (printf "%s aria-current=%q" $href "page") | safeHTML }}</div>
+{{ partial "nav-seccion.html" . }}</div>
 </div>
 {{ end }}
 "##;
 
-/// The section's article list, rendered once per section (`partialCached`);
-/// each page then marks its own link with `replace`, as site-gen splices
-/// its shared lists. (Ranging over the section in every page instead is
-/// quadratic: 250 s at N=10,000 on the benchmark machine.)
-const HUGO_SECTION_NAV: &str = r##"<nav class="nav-categoria" aria-labelledby="en-esta-categoria">
-<h2 id="en-esta-categoria">Más en {{ .Title }}</h2>
+/// "Más en …": at most eight articles of the section around the page (three
+/// before, the rest after, shifted at the ends), the page marked
+/// `aria-current`, and a link to the section when it has more, as
+/// site-gen's `partials/category-nav.html`. The page's position in its
+/// section is its weight minus one: the corpus numbers each section's
+/// articles 1, 2, 3… (`order`, Hugo's default sort), which is what site-gen
+/// sorts by; looking the page up in `.Pages` instead would scan the section
+/// on every page.
+const HUGO_SECTION_NAV: &str = r##"{{ $pages := .CurrentSection.Pages }}{{ $n := len $pages }}{{ $start := sub .Weight 4 }}{{ if gt $start (sub $n 8) }}{{ $start = sub $n 8 }}{{ end }}{{ if lt $start 0 }}{{ $start = 0 }}{{ end }}<nav class="nav-categoria" aria-labelledby="en-esta-categoria">
+<h2 id="en-esta-categoria">Más en {{ .CurrentSection.Title }}</h2>
 <ul>
-{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{ $current := .RelPermalink }}{{ range first 8 (after $start $pages) }}<li><a href="{{ .RelPermalink }}"{{ if eq .RelPermalink $current }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
 {{ end }}</ul>
-</nav>
+{{ if gt $n 8 }}<p class="ver-todos"><a href="{{ .CurrentSection.RelPermalink }}">Ver los {{ $n }} artículos de {{ .CurrentSection.Title }}</a></p>
+{{ end }}</nav>
 "##;
 
 const HUGO_LIST: &str = r##"{{ define "main" }}
@@ -674,13 +680,14 @@ const HUGO_HOME: &str = r##"{{ define "main" }}
 <h1>{{ site.Title }}</h1>
 <p class="entrada">{{ site.Params.description }}</p>
 <div class="categorias">
-{{ range site.Sections }}<section class="tarjeta" aria-labelledby="categoria-{{ .Section }}">
+{{ range site.Sections }}{{ $section := . }}<section class="tarjeta" aria-labelledby="categoria-{{ .Section }}">
 <h2 id="categoria-{{ .Section }}"><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
 <p>{{ .Description }}</p>
 {{ with .Pages }}<ul>
-{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{ range first 5 . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
 {{ end }}</ul>
-{{ else }}<p>Aún no hay artículos en esta sección.</p>
+{{ if gt (len .) 5 }}<p class="ver-todos"><a href="{{ $section.RelPermalink }}">Ver los {{ len . }} artículos de {{ $section.Title }}</a></p>
+{{ end }}{{ else }}<p>Aún no hay artículos en esta sección.</p>
 {{ end }}</section>
 {{ end }}</div>
 <section class="aviso" aria-labelledby="ticket-existente">
