@@ -12,6 +12,8 @@ pub mod config;
 pub mod receipt;
 pub mod render;
 pub mod spec;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 pub mod validate;
 

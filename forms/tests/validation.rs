@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{NOW, PNG, config, file, with, without};
+use common::{NOW, config, file, with, without};
+use help_forms::testing::PNG;
 use help_forms::validate::{Details, SpamSignal};
 use help_forms::{Amount, FormId, ReceiptKind, validate};
 

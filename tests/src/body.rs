@@ -1,13 +1,14 @@
-//! Valid submissions and the two encodings browsers use.
+//! Valid submissions and the two encodings browsers use. The example
+//! values and the multipart writer are `help_forms::testing`'s.
 
 use help_forms::FormId;
+use help_forms::spec::names;
+use help_forms::testing::Multipart;
+pub use help_forms::testing::{Part, multipart, multipart_type, text_parts};
 use time::{Duration, OffsetDateTime};
 
+/// The boundary of every multipart body here (the corpus spells it out).
 pub const BOUNDARY: &str = "----limite-e2e-7d3f";
-
-pub fn multipart_type(boundary: &str) -> String {
-    format!("multipart/form-data; boundary={boundary}")
-}
 
 pub const URLENCODED: &str = "application/x-www-form-urlencoded";
 
@@ -48,119 +49,21 @@ pub fn expand_dates(text: &str) -> String {
     out
 }
 
-/// Every field of a complete, valid submission as the page sends it, with
-/// the script's fill time and idempotency key.
+/// Every field of a valid submission as the page sends it, with the
+/// script's fill time and idempotency key: `help_forms::testing`'s, less the
+/// printed invoice (the corpus's cases add it).
 pub fn valid_fields(form: FormId, idempotency_key: Option<&str>) -> Vec<(String, String)> {
-    let today = today();
-    let mut fields: Vec<(&str, &str)> = match form {
-        FormId::PaymentReport => vec![
-            ("ordenes", "10452"),
-            ("monto", "1.234,56"),
-            ("moneda", "Bs"),
-            ("metodo", "transferencia"),
-            ("banco_destino", "banesco"),
-            ("fecha", &today),
-            ("referencia", "0012345"),
-            ("banco_origen", "Banco de Venezuela"),
-            ("nombre", "José Núñez"),
-            ("correo", "jose@example.com"),
-        ],
-        FormId::Ticket => vec![
-            ("nombre", "Ana Pérez"),
-            ("correo", "ana@example.com"),
-            ("departamento", "soporte-tecnico"),
-            ("asunto", "No puedo acceder al correo"),
-            (
-                "mensaje",
-                "Desde ayer no puedo entrar al webmail de mi dominio.",
-            ),
-        ],
-    };
-    fields.push(("sitio_web", ""));
-    fields.push(("tiempo_de_llenado", "45000"));
+    let mut fields = help_forms::testing::valid_fields(form, OffsetDateTime::now_utc());
+    fields.retain(|(n, _)| n != names::WANTS_INVOICE && n != names::SHIPPING_ADDRESS);
     if let Some(key) = idempotency_key {
-        fields.push(("idempotencia", key));
+        help_forms::testing::set_field(&mut fields, names::IDEMPOTENCY, key);
     }
     fields
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
 }
 
 /// A new idempotency key as the page's script makes one.
 pub fn new_key() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-/// One part of a multipart body.
-#[derive(Debug, Clone)]
-pub enum Part {
-    Text {
-        name: String,
-        value: Vec<u8>,
-    },
-    File {
-        name: String,
-        file_name: String,
-        content_type: String,
-        bytes: Vec<u8>,
-    },
-}
-
-impl Part {
-    pub fn text(name: &str, value: &str) -> Self {
-        Self::Text {
-            name: name.to_owned(),
-            value: value.as_bytes().to_vec(),
-        }
-    }
-
-    pub fn file(name: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Self {
-        Self::File {
-            name: name.to_owned(),
-            file_name: file_name.to_owned(),
-            content_type: content_type.to_owned(),
-            bytes: bytes.to_vec(),
-        }
-    }
-}
-
-pub fn text_parts(fields: &[(String, String)]) -> Vec<Part> {
-    fields.iter().map(|(n, v)| Part::text(n, v)).collect()
-}
-
-/// The body a browser sends for `parts` (names are written as given).
-pub fn multipart(boundary: &str, parts: &[Part]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match part {
-            Part::Text { name, value } => {
-                body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-                );
-                body.extend_from_slice(value);
-            }
-            Part::File {
-                name,
-                file_name,
-                content_type,
-                bytes,
-            } => {
-                body.extend_from_slice(
-                    format!(
-                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
-                         Content-Type: {content_type}\r\n\r\n"
-                    )
-                    .as_bytes(),
-                );
-                body.extend_from_slice(bytes);
-            }
-        }
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    body
 }
 
 /// `application/x-www-form-urlencoded`, as browsers encode it.
@@ -189,19 +92,15 @@ fn encode(bytes: &[u8]) -> String {
 
 /// A valid payment report with a receipt, as multipart, with its own key.
 pub fn payment_with_receipt(key: &str, receipt: &[u8]) -> Vec<u8> {
-    let mut parts = text_parts(&valid_fields(FormId::PaymentReport, Some(key)));
-    parts.push(Part::file(
-        "comprobante",
-        "captura.png",
-        "image/png",
-        receipt,
-    ));
-    multipart(BOUNDARY, &parts)
+    Multipart::from_fields(&valid_fields(FormId::PaymentReport, Some(key)))
+        .boundary(BOUNDARY)
+        .receipt(help_forms::testing::RECEIPT_FILE_NAME, "image/png", receipt)
+        .body()
 }
 
 /// A PNG receipt that is unique to `seed` and `size` bytes long.
 pub fn unique_png(seed: &str, size: usize) -> Vec<u8> {
-    let mut bytes = crate::PNG.to_vec();
+    let mut bytes = help_forms::testing::PNG.to_vec();
     bytes.extend_from_slice(seed.as_bytes());
     let mut i = 0u8;
     while bytes.len() < size {

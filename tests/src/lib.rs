@@ -26,8 +26,7 @@ use tower::ServiceExt;
 pub const SITE_TOML: &str = include_str!("../../site.toml");
 
 /// A minimal valid PNG header (what the server sniffs).
-pub const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+pub use help_forms::testing::PNG;
 
 pub fn forms_config() -> FormsConfig {
     form_api::site_forms(SITE_TOML).expect("site.toml has a valid [forms] table")

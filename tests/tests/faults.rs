@@ -51,13 +51,26 @@ impl Customer {
         (answer.status, answer.json())
     }
 
+    /// Sends the submission, which must be refused for now.
+    async fn send_refused(&self, router: &axum::Router) {
+        let (status, answer) = self.send(router).await;
+        assert_unavailable(status, &answer);
+    }
+
+    /// Sends the submission, which must get a ticket; the answer.
+    async fn send_accepted(&self, router: &axum::Router) -> serde_json::Value {
+        let (status, answer) = self.send(router).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        answer
+    }
+
     /// The idempotency key and receipt location the server derives.
     fn server_side(&self) -> (help_forms::Submission, IdempotencyKey, ReceiptRef) {
         let raw = RawSubmission {
             fields: e2e::body::valid_fields(FormId::PaymentReport, Some(&self.key)),
             files: vec![RawFile {
                 field: "comprobante".into(),
-                file_name: "captura.png".into(),
+                file_name: help_forms::testing::RECEIPT_FILE_NAME.into(),
                 bytes: self.receipt.clone().into(),
             }],
         };
@@ -72,6 +85,10 @@ impl Customer {
         let receipt = ReceiptRef::for_submission(&key, ReceiptKind::Png, self.receipt.len() as u64);
         (submission, key, receipt)
     }
+}
+
+fn assert_nothing_kept(inventory: &Inventory) {
+    assert!(inventory.is_empty(), "{}", inventory.describe());
 }
 
 fn assert_unavailable(status: StatusCode, answer: &serde_json::Value) {
@@ -132,16 +149,10 @@ async fn local_when_the_receipt_upload_fails_nothing_is_kept_and_the_retry_gets_
     let l = local();
     let customer = Customer::new("local-put-falla");
     l.store.inject(Op::PutReceipt, [Some(Fault::Fail)]);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_unavailable(status, &answer);
-    assert!(
-        l.app.inventory().is_empty(),
-        "{}",
-        l.app.inventory().describe()
-    );
+    customer.send_refused(&l.router).await;
+    assert_nothing_kept(&l.app.inventory());
 
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
     assert_eq!(l.store.faults_met(), 1);
 }
@@ -151,16 +162,10 @@ async fn local_when_the_receipt_is_written_but_the_answer_is_lost_it_is_removed(
     let l = local();
     let customer = Customer::new("local-put-perdida");
     l.store.inject(Op::PutReceipt, [Some(Fault::LoseAnswer)]);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_unavailable(status, &answer);
-    assert!(
-        l.app.inventory().is_empty(),
-        "{}",
-        l.app.inventory().describe()
-    );
+    customer.send_refused(&l.router).await;
+    assert_nothing_kept(&l.app.inventory());
 
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
 }
 
@@ -169,16 +174,10 @@ async fn local_when_the_ticket_store_throttles_the_receipt_is_removed_and_the_re
     let l = local();
     let customer = Customer::new("local-commit-limitado");
     l.store.inject(Op::Commit, [Some(Fault::Throttle)]);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_unavailable(status, &answer);
-    assert!(
-        l.app.inventory().is_empty(),
-        "{}",
-        l.app.inventory().describe()
-    );
+    customer.send_refused(&l.router).await;
+    assert_nothing_kept(&l.app.inventory());
 
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
 }
 
@@ -189,16 +188,10 @@ async fn local_when_the_ticket_store_fails_the_receipt_is_removed() {
     l.store
         .inject(Op::Commit, [Some(Fault::Fail), Some(Fault::Fail)]);
     for _ in 0..2 {
-        let (status, answer) = customer.send(&l.router).await;
-        assert_unavailable(status, &answer);
-        assert!(
-            l.app.inventory().is_empty(),
-            "{}",
-            l.app.inventory().describe()
-        );
+        customer.send_refused(&l.router).await;
+        assert_nothing_kept(&l.app.inventory());
     }
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
 }
 
@@ -218,8 +211,7 @@ async fn local_when_the_ticket_lands_but_the_answer_is_lost_the_customer_and_the
     assert_eq!(number(&first), stored);
     assert_one_complete_ticket(&inventory, &customer, stored);
 
-    let (status, retry) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{retry}");
+    let retry = customer.send_accepted(&l.router).await;
     assert_eq!(
         number(&retry),
         stored,
@@ -242,8 +234,7 @@ async fn local_when_the_claim_cannot_be_written_nothing_is() {
     let l = local();
     let customer = Customer::new("local-reserva");
     l.store.inject(Op::Claim, [Some(Fault::Throttle)]);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&l.router).await;
     assert!(l.app.inventory().is_empty());
     assert_eq!(
         l.store.count(Op::PutReceipt),
@@ -251,8 +242,7 @@ async fn local_when_the_claim_cannot_be_written_nothing_is() {
         "no upload without a claim"
     );
 
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
 }
 
@@ -262,8 +252,7 @@ async fn local_when_the_compensation_fails_too_the_pending_claim_lets_a_later_re
     let customer = Customer::new("local-compensacion");
     l.store.inject(Op::Commit, [Some(Fault::Fail)]);
     l.store.inject(Op::Abandon, [Some(Fault::Fail)]);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&l.router).await;
     // Left behind: the receipt, named by the pending claim; no ticket.
     let inventory = l.app.inventory();
     inventory.assert_consistent();
@@ -278,8 +267,7 @@ async fn local_when_the_compensation_fails_too_the_pending_claim_lets_a_later_re
 
     // Once the claim is stale (its writer is gone), the retry takes it over.
     age_local_claims(l.app.dir.path(), 120);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
 }
 
@@ -311,8 +299,7 @@ async fn local_a_crash_between_the_receipt_and_the_ticket_is_completed_by_the_re
     assert_eq!(inventory.receipts.len(), 1);
     inventory.assert_consistent();
 
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
     let again = customer.send(&l.router).await;
     assert_eq!(number(&again.1), number(&answer));
@@ -334,8 +321,7 @@ async fn local_a_crash_right_after_the_claim_is_completed_by_the_retry() {
         )
         .await
         .expect("claim");
-    let (status, answer) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&l.router).await;
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&answer));
 }
 
@@ -367,10 +353,8 @@ async fn local_a_replay_whose_new_key_cannot_be_saved_makes_no_second_ticket() {
     let (_, first) = customer.send(&l.router).await;
     l.store
         .inject(Op::ReplaceAccessHash, [Some(Fault::Throttle)]);
-    let (status, answer) = customer.send(&l.router).await;
-    assert_unavailable(status, &answer);
-    let (status, retry) = customer.send(&l.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{retry}");
+    customer.send_refused(&l.router).await;
+    let retry = customer.send_accepted(&l.router).await;
     assert_eq!(number(&retry), number(&first));
     assert_one_complete_ticket(&l.app.inventory(), &customer, number(&first));
 }
@@ -409,14 +393,12 @@ async fn aws_when_s3_keeps_refusing_the_receipt_nothing_is_kept_and_the_retry_su
     let customer = Customer::new("aws-s3-lento");
     t.proxy
         .add(Matcher::Receipt("PUT"), 0, 2, Action::s3_slow_down());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&t.router).await;
     assert_eq!(t.proxy.faults_met(), 2, "{:#?}", t.proxy.seen());
     let inventory = t.fixture.inventory().await;
-    assert!(inventory.is_empty(), "{}", inventory.describe());
+    assert_nothing_kept(&inventory);
 
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
 
@@ -425,8 +407,7 @@ async fn aws_a_single_throttled_transaction_is_absorbed_by_the_sdk_retry() {
     let Some(t) = aws().await else { return };
     let customer = Customer::new("aws-un-limite");
     t.proxy.add(TRANSACTION, 0, 1, Action::dynamo_throttled());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&t.router).await;
     assert_eq!(t.proxy.faults_met(), 1, "{:#?}", t.proxy.seen());
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
@@ -436,13 +417,11 @@ async fn aws_when_the_transaction_stays_throttled_the_receipt_is_deleted_and_the
     let Some(t) = aws().await else { return };
     let customer = Customer::new("aws-limitado");
     t.proxy.add(TRANSACTION, 0, 2, Action::dynamo_throttled());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&t.router).await;
     let inventory = t.fixture.inventory().await;
-    assert!(inventory.is_empty(), "{}", inventory.describe());
+    assert_nothing_kept(&inventory);
 
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
 
@@ -452,12 +431,10 @@ async fn aws_when_dynamodb_fails_with_server_errors_nothing_is_half_written() {
     let customer = Customer::new("aws-error-500");
     t.proxy
         .add(TRANSACTION, 0, 2, Action::dynamo_internal_error());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&t.router).await;
     let inventory = t.fixture.inventory().await;
-    assert!(inventory.is_empty(), "{}", inventory.describe());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_nothing_kept(&inventory);
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
 
@@ -479,8 +456,7 @@ async fn aws_when_the_transaction_lands_but_its_answer_is_lost_the_customer_and_
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(number(&first), stored);
 
-    let (status, retry) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{retry}");
+    let retry = customer.send_accepted(&t.router).await;
     assert_eq!(number(&retry), stored);
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, stored);
 }
@@ -496,8 +472,7 @@ async fn aws_when_the_receipt_upload_hangs_past_the_timeout_nothing_is_kept() {
         Action::Hang(Duration::from_secs(10)),
     );
     let started = std::time::Instant::now();
-    let (status, answer) = customer.send(&t.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&t.router).await;
     // Two attempts of one second each, not two hangs of ten.
     assert!(
         started.elapsed() < Duration::from_secs(8),
@@ -505,9 +480,8 @@ async fn aws_when_the_receipt_upload_hangs_past_the_timeout_nothing_is_kept() {
         started.elapsed()
     );
     let inventory = t.fixture.inventory().await;
-    assert!(inventory.is_empty(), "{}", inventory.describe());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_nothing_kept(&inventory);
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
 
@@ -516,17 +490,15 @@ async fn aws_when_the_connection_drops_before_the_claim_nothing_is_written() {
     let Some(t) = aws().await else { return };
     let customer = Customer::new("aws-sin-conexion");
     t.proxy.add(Matcher::Dynamo("PutItem"), 0, 2, Action::Drop);
-    let (status, answer) = customer.send(&t.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&t.router).await;
     let inventory = t.fixture.inventory().await;
-    assert!(inventory.is_empty(), "{}", inventory.describe());
+    assert_nothing_kept(&inventory);
     assert!(
         !t.proxy.seen().iter().any(|r| r.starts_with("PUT ")),
         "no upload without a claim: {:#?}",
         t.proxy.seen()
     );
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
 
@@ -554,8 +526,7 @@ async fn aws_when_the_compensation_fails_too_a_later_retry_reuses_the_receipt_an
     t.proxy.add(TRANSACTION, 0, 2, Action::dynamo_throttled());
     t.proxy
         .add(Matcher::Receipt("DELETE"), 0, 2, Action::s3_slow_down());
-    let (status, answer) = customer.send(&t.router).await;
-    assert_unavailable(status, &answer);
+    customer.send_refused(&t.router).await;
     assert_eq!(t.proxy.faults_met(), 4, "{:#?}", t.proxy.seen());
     let inventory = t.fixture.inventory().await;
     inventory.assert_consistent();
@@ -570,8 +541,7 @@ async fn aws_when_the_compensation_fails_too_a_later_retry_reuses_the_receipt_an
 
     let (_, key, _) = customer.server_side();
     age_aws_claims(&t.fixture, &key, 120).await;
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
 }
 
@@ -602,8 +572,7 @@ async fn aws_a_crash_between_the_receipt_and_the_ticket_is_completed_by_the_retr
     assert_eq!(inventory.receipts.len(), 1);
     inventory.assert_consistent();
 
-    let (status, answer) = customer.send(&t.router).await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let answer = customer.send_accepted(&t.router).await;
     assert_one_complete_ticket(&t.fixture.inventory().await, &customer, number(&answer));
     let (_, again) = customer.send(&t.router).await;
     assert_eq!(number(&again), number(&answer));

@@ -15,7 +15,8 @@ use help_forms::validate::Details;
 use help_forms::{FormId, RawFile, RawSubmission, validate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 const FIELD_NAMES: &[&str] = &[
@@ -60,6 +61,25 @@ fn deadline() -> Option<Instant> {
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .map(|s| Instant::now() + Duration::from_secs(s))
+}
+
+/// Checks `property` on the configured number of values of `strategy`;
+/// values drawn after the `FUZZ_SECONDS` deadline pass untried. Panics with
+/// `guarantee` and the minimal failing value if the property fails.
+fn check_property<S: Strategy>(
+    strategy: &S,
+    guarantee: &str,
+    property: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let deadline = deadline();
+    runner()
+        .run(strategy, |value| {
+            if deadline.is_some_and(|d| Instant::now() > d) {
+                return Ok(());
+            }
+            property(value)
+        })
+        .expect(guarantee);
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -230,73 +250,60 @@ fn check_refused(form: FormId, raw: &RawSubmission) -> Result<(), TestCaseError>
 
 #[test]
 fn validate_never_panics_and_anything_it_accepts_is_clean() {
-    let mut runner = runner();
-    let deadline = deadline();
-    runner
-        .run(&(form(), raw_submission()), |(form, raw)| {
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                return Ok(());
-            }
+    check_property(
+        &(form(), raw_submission()),
+        "validate holds its guarantees",
+        |(form, raw)| {
             check_accepted(form, &raw)?;
             check_refused(form, &raw)
-        })
-        .expect("validate holds its guarantees");
+        },
+    );
 }
 
 #[test]
 fn near_valid_submissions_are_either_clean_or_refused_with_known_fields() {
-    let mut runner = runner();
-    let deadline = deadline();
     let accepted = Cell::new(0u32);
-    runner
-        .run(&near_valid(), |(form, raw)| {
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                return Ok(());
-            }
+    check_property(
+        &near_valid(),
+        "validate holds its guarantees",
+        |(form, raw)| {
             let config = e2e::forms_config();
             if validate(form, &raw, &config, time::OffsetDateTime::now_utc()).is_ok() {
                 accepted.set(accepted.get() + 1);
             }
             check_accepted(form, &raw)?;
             check_refused(form, &raw)
-        })
-        .expect("validate holds its guarantees");
+        },
+    );
     println!("near-valid: {} accepted", accepted.get());
 }
 
 #[test]
 fn read_urlencoded_never_panics_nor_lets_invalid_utf8_through() {
-    let mut runner = runner();
-    let deadline = deadline();
     let rt = runtime();
     let bytes = prop_oneof![
         prop::collection::vec(any::<u8>(), 0..512),
         "([a-z_%0-9A-F=&+]|%[0-9A-Fa-f]{2}){0,200}".prop_map(String::into_bytes),
     ];
-    runner
-        .run(&bytes, |bytes| {
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                return Ok(());
-            }
-            let result = rt.block_on(form_api::body::read_urlencoded(axum::body::Body::from(
-                bytes.clone(),
-            )));
-            match result {
-                Ok(raw) => {
-                    prop_assert!(raw.fields.len() <= 40);
-                    prop_assert!(raw.files.is_empty());
-                    for (name, value) in &raw.fields {
-                        let replaced = name.contains(char::REPLACEMENT_CHARACTER)
-                            || value.contains(char::REPLACEMENT_CHARACTER);
-                        prop_assert!(!replaced, "replacement character in {name:?}={value:?}");
-                    }
+    check_property(&bytes, "read_urlencoded holds its guarantees", |bytes| {
+        let result = rt.block_on(form_api::body::read_urlencoded(axum::body::Body::from(
+            bytes.clone(),
+        )));
+        match result {
+            Ok(raw) => {
+                prop_assert!(raw.fields.len() <= 40);
+                prop_assert!(raw.files.is_empty());
+                for (name, value) in &raw.fields {
+                    let replaced = name.contains(char::REPLACEMENT_CHARACTER)
+                        || value.contains(char::REPLACEMENT_CHARACTER);
+                    prop_assert!(!replaced, "replacement character in {name:?}={value:?}");
                 }
-                Err(form_api::body::BodyError::Malformed(_)) => {}
-                Err(other) => prop_assert!(false, "unexpected {other:?}"),
             }
-            Ok(())
-        })
-        .expect("read_urlencoded holds its guarantees");
+            Err(form_api::body::BodyError::Malformed(_)) => {}
+            Err(other) => prop_assert!(false, "unexpected {other:?}"),
+        }
+        Ok(())
+    });
 }
 
 /// Sends `body` to the router and checks: no 5xx, and the store changed
@@ -333,6 +340,25 @@ fn check_router(
     Ok(status)
 }
 
+/// Checks [`check_router`] on the requests (form, content type, body)
+/// made from values of `strategy`, as [`check_property`] does, and counts
+/// the answers by status.
+fn check_router_property<S: Strategy>(
+    app: &LocalApp,
+    strategy: &S,
+    request: impl Fn(S::Value) -> (FormId, String, Vec<u8>),
+) -> BTreeMap<u16, u32> {
+    let rt = runtime();
+    let statuses = RefCell::new(BTreeMap::<u16, u32>::new());
+    check_property(strategy, "the router holds its guarantees", |value| {
+        let (form, content_type, body) = request(value);
+        let status = check_router(&rt, app, form, &content_type, body)?;
+        *statuses.borrow_mut().entry(status).or_default() += 1;
+        Ok(())
+    });
+    statuses.into_inner()
+}
+
 fn summary(inventory: &Inventory) -> (usize, usize, usize, usize) {
     (
         inventory.tickets.len(),
@@ -344,9 +370,6 @@ fn summary(inventory: &Inventory) -> (usize, usize, usize, usize) {
 
 #[test]
 fn arbitrary_bytes_never_break_the_router_nor_store_anything() {
-    let mut runner = runner();
-    let deadline = deadline();
-    let rt = runtime();
     let app = LocalApp::new();
     let content_type = prop_oneof![
         Just(multipart_type(BOUNDARY)),
@@ -359,14 +382,7 @@ fn arbitrary_bytes_never_break_the_router_nor_store_anything() {
         content_type,
         prop::collection::vec(any::<u8>(), 0..1024),
     );
-    runner
-        .run(&strategy, |(form, content_type, body)| {
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                return Ok(());
-            }
-            check_router(&rt, &app, form, &content_type, body).map(drop)
-        })
-        .expect("the router holds its guarantees");
+    check_router_property(&app, &strategy, |request| request);
     assert!(app.inventory().tickets.is_empty());
 }
 
@@ -412,62 +428,40 @@ fn multipart_ish() -> impl Strategy<Value = Vec<u8>> {
 
 #[test]
 fn multipart_ish_bodies_never_break_the_router_nor_store_on_a_refusal() {
-    let mut runner = runner();
-    let deadline = deadline();
-    let rt = runtime();
     let app = LocalApp::new();
-    let statuses = std::cell::RefCell::new(std::collections::BTreeMap::<u16, u32>::new());
-    runner
-        .run(&(form(), multipart_ish()), |(form, body)| {
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                return Ok(());
-            }
-            let status = check_router(&rt, &app, form, &multipart_type(BOUNDARY), body)?;
-            *statuses.borrow_mut().entry(status).or_default() += 1;
-            Ok(())
-        })
-        .expect("the router holds its guarantees");
-    println!("multipart-ish statuses: {:?}", statuses.borrow());
+    let statuses = check_router_property(&app, &(form(), multipart_ish()), |(form, body)| {
+        (form, multipart_type(BOUNDARY), body)
+    });
+    println!("multipart-ish statuses: {statuses:?}");
     app.inventory().assert_consistent();
 }
 
 #[test]
 fn field_maps_in_both_encodings_never_break_the_router() {
-    let mut runner = runner();
-    let deadline = deadline();
-    let rt = runtime();
     let app = LocalApp::new();
-    let statuses = std::cell::RefCell::new(std::collections::BTreeMap::<u16, u32>::new());
-    runner
-        .run(
-            &(near_valid(), any::<bool>()),
-            |((form, raw), as_multipart)| {
-                if deadline.is_some_and(|d| Instant::now() > d) {
-                    return Ok(());
-                }
-                let (content_type, body) = if as_multipart {
-                    (
-                        multipart_type(BOUNDARY),
-                        multipart(BOUNDARY, &e2e::body::text_parts(&raw.fields)),
-                    )
-                } else {
-                    let fields: Vec<(String, Vec<u8>)> = raw
-                        .fields
-                        .iter()
-                        .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
-                        .collect();
-                    (URLENCODED.to_owned(), urlencoded(&fields))
-                };
-                let status = check_router(&rt, &app, form, &content_type, body)?;
-                *statuses.borrow_mut().entry(status).or_default() += 1;
-                Ok(())
-            },
-        )
-        .expect("the router holds its guarantees");
-    println!("field maps statuses: {:?}", statuses.borrow());
-    let statuses = statuses.borrow();
+    let statuses = check_router_property(
+        &app,
+        &(near_valid(), any::<bool>()),
+        |((form, raw), as_multipart)| {
+            let (content_type, body) = if as_multipart {
+                (
+                    multipart_type(BOUNDARY),
+                    multipart(BOUNDARY, &e2e::body::text_parts(&raw.fields)),
+                )
+            } else {
+                let fields: Vec<(String, Vec<u8>)> = raw
+                    .fields
+                    .iter()
+                    .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+                    .collect();
+                (URLENCODED.to_owned(), urlencoded(&fields))
+            };
+            (form, content_type, body)
+        },
+    );
+    println!("field maps statuses: {statuses:?}");
     assert!(
-        statuses.get(&201).is_some() && statuses.keys().any(|s| *s >= 400),
+        statuses.contains_key(&201) && statuses.keys().any(|s| *s >= 400),
         "the generator should reach both outcomes: {statuses:?}"
     );
     app.inventory().assert_consistent();

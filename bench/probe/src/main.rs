@@ -9,15 +9,20 @@
 //! bench-probe criterion --file target/criterion/GROUP/BENCH/new/estimates.json
 //! ```
 //!
-//! Only the standard library: HTTP/1.1 is spoken by hand over `TcpStream`.
+//! Only the standard library (HTTP/1.1 is spoken by hand over `TcpStream`)
+//! and, for the submissions, the example payment report and receipt of
+//! `help_forms::testing`.
 
+use help_forms::spec::names;
+use help_forms::testing::{Multipart, RECEIPT_FILE_NAME, png};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -461,13 +466,19 @@ fn submissions(options: &Options) -> Result<()> {
     let cpu_before = proc_cpu(pid)?;
 
     let png = png(receipt_bytes);
-    let date = days_ago(2);
+    let mut multipart = Multipart::payment_report(OffsetDateTime::now_utc()).receipt(
+        RECEIPT_FILE_NAME,
+        "image/png",
+        &png,
+    );
+    let content_type = multipart.content_type();
     let started = Instant::now();
     let mut failures = 0;
     let mut first_error = String::new();
     for i in 0..count {
         let key = format!("{:08x}-0000-4000-8000-{:012x}", 0xbe_c0_00u32, i);
-        let (content_type, body) = payment_multipart(&key, &date, &png);
+        multipart = multipart.set(names::IDEMPOTENCY, &key);
+        let body = multipart.body();
         let head = format!(
             "POST /api/reportes-de-pago HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
             body.len()
@@ -510,153 +521,6 @@ fn submissions(options: &Options) -> Result<()> {
     println!("per_submission_wall_ms={:.2}", ms(elapsed) / count as f64);
     println!("per_submission_cpu_ms={:.2}", ms(cpu) / count as f64);
     Ok(())
-}
-
-fn payment_multipart(key: &str, date: &str, png: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----bench-probe-7MA4YWxkTrZu0gW";
-    let fields = [
-        ("ordenes", "10452, 10453"),
-        ("monto", "1.234,56"),
-        ("moneda", "Bs"),
-        ("metodo", "transferencia"),
-        ("banco_destino", "banesco"),
-        ("fecha", date),
-        ("referencia", "ab-0012345"),
-        ("banco_origen", "Banco de Venezuela"),
-        ("factura_fisica", "si"),
-        (
-            "direccion_envio",
-            "Av. Principal de Las Mercedes, Edificio Sol, piso 3, Caracas 1060",
-        ),
-        ("nombre", "José Núñez"),
-        ("correo", "jose@example.com"),
-        ("sitio_web", ""),
-        ("tiempo_de_llenado", "45000"),
-        ("idempotencia", key),
-    ];
-    let mut body = Vec::with_capacity(png.len() + 4096);
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"comprobante\"; filename=\"comprobante.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(png);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-/// `YYYY-MM-DD`, `days` days before today (UTC).
-fn days_ago(days: i64) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (now / 86_400) as i64 - days + 719_468;
-    // Howard Hinnant's civil_from_days.
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// A valid PNG of exactly `size` bytes (at least ~900): an RGB image of
-/// noise in stored (uncompressed) deflate blocks, padded with a `tEXt`
-/// chunk. Noise, like real compressed image data, gives multipart parsers
-/// no long runs to skip.
-fn png(size: usize) -> Vec<u8> {
-    let width: usize = 256;
-    let row = 1 + width * 3;
-    // Signature 8, IHDR 25, IDAT 12 + zlib (2 + blocks + 4), tEXt 12 + 8, IEND 12.
-    let overhead = 8 + 25 + 12 + 6 + 12 + 8 + 12;
-    let budget = size.saturating_sub(overhead);
-    let mut height = budget / (row + 1).max(1);
-    while height > 0 && zlib_stored_len(height * row) + overhead > size {
-        height -= 1;
-    }
-    let height = height.max(1);
-    let mut seed = 0x2545_F491_4F6C_DD1Du64;
-    let mut raw = Vec::with_capacity(height * row);
-    for _ in 0..height {
-        let mut line = vec![0u8; row]; // line[0]: filter "none"
-        for byte in &mut line[1..] {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            *byte = (seed >> 24) as u8;
-        }
-        raw.extend_from_slice(&line);
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&(width as u32).to_be_bytes());
-    ihdr.extend_from_slice(&(height as u32).to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &zlib_stored(&raw));
-    let used = out.len() + 12 + 12;
-    let pad = size.saturating_sub(used).max(8);
-    let mut text = b"Comment\0".to_vec();
-    text.resize(pad, b'.');
-    chunk(&mut out, b"tEXt", &text);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
-fn zlib_stored_len(n: usize) -> usize {
-    2 + n + 5 * n.div_ceil(65_535).max(1) + 4
-}
-
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = data.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        out.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 // ------------------------------------------------------------ page-weight
@@ -762,6 +626,7 @@ fn point_estimate(json: &str, key: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// The receipts the submissions send.
     #[test]
     fn png_has_the_requested_size_and_signature() {
         for size in [4096, 100_000, 1024 * 1024] {
@@ -772,9 +637,10 @@ mod tests {
         }
     }
 
+    /// The submissions' payment date, as the date field sends it.
     #[test]
     fn dates_are_iso() {
-        let date = days_ago(0);
+        let date = help_forms::testing::payment_date(OffsetDateTime::now_utc());
         assert_eq!(date.len(), 10);
         assert_eq!(&date[4..5], "-");
     }

@@ -1,13 +1,13 @@
 //! Shared test fixtures: the forms configuration and a valid submission.
 #![allow(dead_code)] // each test binary uses part of it
 
+use help_forms::spec::names;
+use help_forms::testing;
 use help_forms::{FormId, FormsConfig, RawFile, RawSubmission};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 pub const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
-pub const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 pub fn config() -> FormsConfig {
     #[derive(serde::Deserialize)]
@@ -20,54 +20,20 @@ pub fn config() -> FormsConfig {
         .forms
 }
 
-/// A submission every rule accepts.
+/// A submission every rule accepts at [`NOW`]; a payment report carries
+/// the page's idempotency key.
 pub fn valid_fields(form: FormId) -> Vec<(String, String)> {
-    let pairs: &[(&str, &str)] = match form {
-        FormId::PaymentReport => &[
-            ("ordenes", "10452, 10453"),
-            ("monto", "1.234,56"),
-            ("moneda", "Bs"),
-            ("metodo", "transferencia"),
-            ("banco_destino", "banesco"),
-            ("fecha", "2026-11-25"),
-            ("referencia", "ab-0012345"),
-            ("banco_origen", "Banco de Venezuela"),
-            ("factura_fisica", "si"),
-            (
-                "direccion_envio",
-                "Av. Principal de Las Mercedes, Edificio Sol, piso 3, Caracas 1060",
-            ),
-            ("nombre", "José Núñez"),
-            ("correo", "jose@example.com"),
-            ("sitio_web", ""),
-            ("tiempo_de_llenado", "45000"),
-            ("idempotencia", "0b5c7a36-6a5e-4d4e-9b0c-6d7f9a1e2b3c"),
-        ],
-        FormId::Ticket => &[
-            ("nombre", "Ana Pérez"),
-            ("correo", "ana@example.com"),
-            ("departamento", "soporte-tecnico"),
-            ("asunto", "No puedo acceder al correo"),
-            (
-                "mensaje",
-                "Desde ayer el webmail me dice que la contraseña es incorrecta.",
-            ),
-            ("sitio_web", ""),
-        ],
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    let mut fields = testing::valid_fields(form, NOW);
+    if form == FormId::PaymentReport {
+        testing::set_field(&mut fields, names::IDEMPOTENCY, testing::IDEMPOTENCY_KEY);
+    }
+    fields
 }
 
 pub fn with(form: FormId, changes: &[(&str, &str)]) -> RawSubmission {
     let mut fields = valid_fields(form);
     for (name, value) in changes {
-        match fields.iter_mut().find(|(n, _)| n == name) {
-            Some(pair) => pair.1 = (*value).to_owned(),
-            None => fields.push(((*name).to_owned(), (*value).to_owned())),
-        }
+        testing::set_field(&mut fields, name, value);
     }
     RawSubmission {
         fields,

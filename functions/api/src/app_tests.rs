@@ -5,16 +5,15 @@ use crate::store::memory::MemoryStore;
 use crate::{ApiConfig, router};
 use axum::Router;
 use axum::body::Body;
+use help_forms::FormId;
+use help_forms::testing::{IDEMPOTENCY_KEY, Multipart, PNG};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use time::OffsetDateTime;
 use tower::ServiceExt;
-
-const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-const BOUNDARY: &str = "----limite";
 
 fn config() -> ApiConfig {
     let forms = crate::site_forms(include_str!("../../../site.toml")).expect("site.toml parses");
@@ -30,69 +29,25 @@ fn app() -> (Arc<MemoryStore>, Router) {
     (store.clone(), router(store, config()))
 }
 
-fn today() -> String {
-    time::OffsetDateTime::now_utc().date().to_string()
+/// A valid payment report (`help_forms::testing`'s) without a receipt.
+fn payment() -> Multipart {
+    Multipart::valid(FormId::PaymentReport, OffsetDateTime::now_utc())
 }
 
-fn payment_fields(key: Option<&str>) -> Vec<(String, String)> {
-    let mut fields: Vec<(String, String)> = [
-        ("ordenes", "10452"),
-        ("monto", "1.234,56"),
-        ("moneda", "Bs"),
-        ("metodo", "transferencia"),
-        ("banco_destino", "banesco"),
-        ("referencia", "0012345"),
-        ("banco_origen", "Banco de Venezuela"),
-        ("nombre", "José Núñez"),
-        ("correo", "jose@example.com"),
-        ("sitio_web", ""),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    fields.push(("fecha".into(), today()));
-    if let Some(key) = key {
-        fields.push(("idempotencia".into(), key.into()));
-    }
-    fields
+/// A valid payment report with its PNG receipt, `captura.png`.
+fn report() -> Multipart {
+    Multipart::payment_report(OffsetDateTime::now_utc())
 }
 
-fn multipart(fields: &[(String, String)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"comprobante\"; filename=\"{name}\"\r\n\
-                 Content-Type: image/png\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
-    body
-}
-
-fn post(path: &str, body: Vec<u8>, json: bool) -> Request<Body> {
+fn post(path: &str, body: &Multipart, json: bool) -> Request<Body> {
+    let body_bytes = body.body();
     let mut request = Request::post(path)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header(header::CONTENT_LENGTH, body.len());
+        .header(header::CONTENT_TYPE, body.content_type())
+        .header(header::CONTENT_LENGTH, body_bytes.len());
     if json {
         request = request.header(header::ACCEPT, "application/json");
     }
-    request.body(Body::from(body)).expect("request")
+    request.body(Body::from(body_bytes)).expect("request")
 }
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -106,16 +61,8 @@ async fn send(app: &Router, request: Request<Body>) -> (StatusCode, http::Header
     )
 }
 
-async fn submit_json(
-    app: &Router,
-    fields: &[(String, String)],
-    file: Option<(&str, &[u8])>,
-) -> (StatusCode, Value) {
-    let (status, _, body) = send(
-        app,
-        post("/api/reportes-de-pago", multipart(fields, file), true),
-    )
-    .await;
+async fn submit_json(app: &Router, body: &Multipart) -> (StatusCode, Value) {
+    let (status, _, body) = send(app, post("/api/reportes-de-pago", body, true)).await;
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
@@ -131,8 +78,8 @@ async fn lookup(app: &Router, number: &Value, key: &str) -> (StatusCode, String)
 #[tokio::test]
 async fn a_valid_report_with_a_receipt_gets_a_ticket_number_and_an_open_status() {
     let (store, app) = app();
-    let (status, answer) =
-        submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
+    // One order: the summary says "orden".
+    let (status, answer) = submit_json(&app, &report().set("ordenes", "10452")).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(answer["numero"], 1);
     assert_eq!(answer["estado"], "Abierto");
@@ -156,15 +103,7 @@ async fn a_valid_report_with_a_receipt_gets_a_ticket_number_and_an_open_status()
 #[tokio::test]
 async fn without_javascript_the_answer_is_a_redirect_to_a_page_showing_the_number() {
     let (_, app) = app();
-    let (status, headers, _) = send(
-        &app,
-        post(
-            "/api/reportes-de-pago",
-            multipart(&payment_fields(None), None),
-            false,
-        ),
-    )
-    .await;
+    let (status, headers, _) = send(&app, post("/api/reportes-de-pago", &payment(), false)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = headers[header::LOCATION].to_str().expect("ascii");
     assert!(
@@ -188,10 +127,8 @@ async fn without_javascript_the_answer_is_a_redirect_to_a_page_showing_the_numbe
 #[tokio::test]
 async fn invalid_fields_get_spanish_errors_and_nothing_is_stored() {
     let (store, app) = app();
-    let mut fields = payment_fields(None);
-    fields.retain(|(n, _)| n != "referencia" && n != "monto");
-    fields.push(("monto".into(), "doce".into()));
-    let (status, answer) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
+    let invalid = report().without("referencia").set("monto", "doce");
+    let (status, answer) = submit_json(&app, &invalid).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         answer["campos"]["monto"],
@@ -212,7 +149,11 @@ async fn invalid_fields_get_spanish_errors_and_nothing_is_stored() {
 
     let (status, _, html) = send(
         &app,
-        post("/api/reportes-de-pago", multipart(&fields, None), false),
+        post(
+            "/api/reportes-de-pago",
+            &invalid.without("comprobante"),
+            false,
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -225,9 +166,9 @@ async fn invalid_fields_get_spanish_errors_and_nothing_is_stored() {
 #[tokio::test]
 async fn a_double_submit_gives_one_ticket_and_only_the_latest_key_works() {
     let (store, app) = app();
-    let fields = payment_fields(Some("0b5c7a36-6a5e-4d4e-9b0c-6d7f9a1e2b3c"));
-    let (_, first) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
-    let (status, second) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
+    let body = report().set("idempotencia", IDEMPOTENCY_KEY);
+    let (_, first) = submit_json(&app, &body).await;
+    let (status, second) = submit_json(&app, &body).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(first["numero"], second["numero"]);
     assert_eq!((store.ticket_count(), store.receipt_count()), (1, 1));
@@ -249,9 +190,9 @@ async fn a_double_submit_gives_one_ticket_and_only_the_latest_key_works() {
 #[tokio::test]
 async fn the_same_form_posted_twice_without_a_key_is_recognised() {
     let (store, app) = app();
-    let fields = payment_fields(None);
-    let (_, first) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
-    let (_, second) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
+    let body = report();
+    let (_, first) = submit_json(&app, &body).await;
+    let (_, second) = submit_json(&app, &body).await;
     assert_eq!(first["numero"], second["numero"]);
     assert_eq!(store.ticket_count(), 1);
 }
@@ -260,8 +201,8 @@ async fn the_same_form_posted_twice_without_a_key_is_recognised() {
 async fn when_the_receipt_store_fails_nothing_is_kept_and_a_retry_succeeds() {
     let (store, app) = app();
     store.fail_receipt_upload.store(true, Ordering::SeqCst);
-    let fields = payment_fields(Some("0b5c7a36-6a5e-4d4e-9b0c-6d7f9a1e2b3c"));
-    let (status, answer) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
+    let body = report().set("idempotencia", IDEMPOTENCY_KEY);
+    let (status, answer) = submit_json(&app, &body).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         answer["error"]
@@ -279,7 +220,7 @@ async fn when_the_receipt_store_fails_nothing_is_kept_and_a_retry_succeeds() {
     );
 
     store.fail_receipt_upload.store(false, Ordering::SeqCst);
-    let (status, _) = submit_json(&app, &fields, Some(("captura.png", PNG))).await;
+    let (status, _) = submit_json(&app, &body).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!((store.ticket_count(), store.receipt_count()), (1, 1));
 }
@@ -288,7 +229,7 @@ async fn when_the_receipt_store_fails_nothing_is_kept_and_a_retry_succeeds() {
 async fn when_the_ticket_store_fails_the_uploaded_receipt_is_removed() {
     let (store, app) = app();
     store.fail_commit.store(true, Ordering::SeqCst);
-    let (status, _) = submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
+    let (status, _) = submit_json(&app, &report()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         (
@@ -304,8 +245,7 @@ async fn when_the_ticket_store_fails_the_uploaded_receipt_is_removed() {
 async fn when_only_the_answer_of_the_ticket_write_is_lost_the_customer_gets_the_ticket() {
     let (store, app) = app();
     store.lose_commit_answer.store(true, Ordering::SeqCst);
-    let (status, answer) =
-        submit_json(&app, &payment_fields(None), Some(("captura.png", PNG))).await;
+    let (status, answer) = submit_json(&app, &report()).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(
         (store.ticket_count(), store.receipt_count()),
@@ -324,7 +264,7 @@ async fn when_only_the_answer_of_the_ticket_write_is_lost_the_customer_gets_the_
 #[tokio::test]
 async fn a_wrong_key_answers_exactly_like_an_unknown_number() {
     let (_, app) = app();
-    let (_, answer) = submit_json(&app, &payment_fields(None), None).await;
+    let (_, answer) = submit_json(&app, &payment()).await;
     let wrong = lookup(&app, &answer["numero"], "00000000000000000000000000000000").await;
     let unknown = lookup(
         &app,
@@ -350,7 +290,7 @@ async fn an_oversized_body_gets_a_spanish_413() {
     let mut big = PNG.to_vec();
     big.resize(help_forms::MAX_RECEIPT_BYTES + 10, 0);
     let (status, answer) =
-        submit_json(&app, &payment_fields(None), Some(("grande.png", &big))).await;
+        submit_json(&app, &payment().receipt("grande.png", "image/png", &big)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         answer["campos"]["comprobante"],
@@ -362,10 +302,7 @@ async fn an_oversized_body_gets_a_spanish_413() {
 #[tokio::test]
 async fn a_honeypot_hit_is_stored_as_spam_and_answered_normally() {
     let (store, app) = app();
-    let mut fields = payment_fields(None);
-    fields.retain(|(n, _)| n != "sitio_web");
-    fields.push(("sitio_web".into(), "http://spam.example".into()));
-    let (status, _) = submit_json(&app, &fields, None).await;
+    let (status, _) = submit_json(&app, &payment().set("sitio_web", "http://spam.example")).await;
     assert_eq!(status, StatusCode::CREATED);
     let ticket = crate::Store::ticket(store.as_ref(), crate::store::TicketNumber(1))
         .await

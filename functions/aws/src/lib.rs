@@ -18,13 +18,13 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use bytes::Bytes;
+use form_api::store::record::{NewTicketRecord, RecordError, TicketRecord, record_change};
 use form_api::store::{
-    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, StatusChange, Store,
-    StoreError, StoreResult, Ticket, TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, StatusChange, Store, StoreError,
+    StoreResult, Ticket, TicketNumber,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -212,71 +212,56 @@ fn number(item: &Item, name: &str) -> Option<u64> {
     }
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
-    serde_json::from_str(text).map_err(StoreError::other)
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(StoreError::other)
+fn record_error(e: RecordError) -> StoreError {
+    StoreError::other(e)
 }
 
 /// A ticket as a DynamoDB item.
 pub fn ticket_item(number: TicketNumber, t: &NewTicket) -> StoreResult<Item> {
+    let record = NewTicketRecord::new(t).map_err(record_error)?;
     let mut item = Item::from([
         ("pk".to_owned(), s(ticket_pk(number))),
         ("numero".to_owned(), n(number.0)),
-        ("formulario".to_owned(), s(t.form.slug())),
-        (
-            "creado".to_owned(),
-            s(t.created_at.format(&Rfc3339).map_err(StoreError::other)?),
-        ),
-        (
-            "estado".to_owned(),
-            s(to_json(&Status::Open)?.trim_matches('"')),
-        ),
+        ("formulario".to_owned(), s(record.form)),
+        ("creado".to_owned(), s(record.created_at)),
+        ("estado".to_owned(), s(record.status.trim_matches('"'))),
         ("nombre".to_owned(), s(&t.name)),
         ("correo".to_owned(), s(&t.email)),
         ("resumen".to_owned(), s(&t.summary)),
-        ("detalles".to_owned(), s(to_json(&t.details)?)),
+        ("detalles".to_owned(), s(record.details)),
         ("clave_hash".to_owned(), s(&t.access_hash)),
         ("historial".to_owned(), s("[]")),
         ("version".to_owned(), n(0)),
     ]);
-    if let Some(receipt) = &t.receipt {
-        item.insert("comprobante".to_owned(), s(to_json(receipt)?));
+    if let Some(receipt) = record.receipt {
+        item.insert("comprobante".to_owned(), s(receipt));
     }
-    if let Some(spam) = &t.spam {
-        item.insert("spam".to_owned(), s(to_json(spam)?));
+    if let Some(spam) = record.spam {
+        item.insert("spam".to_owned(), s(spam));
     }
     Ok(item)
 }
 
 fn ticket_from_item(item: &Item) -> StoreResult<Ticket> {
-    let form = text(item, "formulario")?;
-    Ok(Ticket {
-        number: TicketNumber(
-            number(item, "numero").ok_or_else(|| StoreError::Other("falta numero".into()))?,
-        ),
-        form: help_forms::FormId::from_slug(&form)
-            .ok_or_else(|| StoreError::Other(format!("formulario {form}")))?,
-        created_at: OffsetDateTime::parse(&text(item, "creado")?, &Rfc3339)
-            .map_err(StoreError::other)?,
-        status: from_json(&format!("\"{}\"", text(item, "estado")?))?,
+    TicketRecord {
+        number: number(item, "numero").ok_or_else(|| StoreError::Other("falta numero".into()))?,
+        form: text(item, "formulario")?,
+        created_at: text(item, "creado")?,
+        // Stored bare ("abierto"), for people reading the table.
+        status: format!("\"{}\"", text(item, "estado")?),
         status_message: optional_text(item, "mensaje_estado"),
         name: text(item, "nombre")?,
         email: text(item, "correo")?,
         summary: text(item, "resumen")?,
-        details: from_json(&text(item, "detalles")?)?,
-        receipt: optional_text(item, "comprobante")
-            .map(|t| from_json(&t))
-            .transpose()?,
+        details: text(item, "detalles")?,
+        receipt: optional_text(item, "comprobante"),
         access_hash: text(item, "clave_hash")?,
-        spam: optional_text(item, "spam")
-            .map(|t| from_json(&t))
-            .transpose()?,
-        history: from_json(&text(item, "historial")?)?,
+        spam: optional_text(item, "spam"),
+        history: text(item, "historial")?,
         version: number(item, "version").unwrap_or(0),
-    })
+    }
+    .decode()
+    .map_err(record_error)
 }
 
 #[async_trait]
@@ -530,9 +515,8 @@ impl Store for AwsStore {
             .get(ticket_pk(number))
             .await?
             .ok_or_else(|| StoreError::Other(format!("no existe el ticket {number}")))?;
-        let mut history: Vec<StatusChange> = from_json(&text(&current, "historial")?)?;
-        history.push(change.clone());
-        let status = to_json(&change.status)?;
+        let (status, history) =
+            record_change(&text(&current, "historial")?, change).map_err(record_error)?;
         let mut update = self
             .dynamo
             .update_item()
@@ -543,7 +527,7 @@ impl Store for AwsStore {
             .expression_attribute_values(":esperada", n(expected_version))
             .expression_attribute_values(":uno", n(1))
             .expression_attribute_values(":estado", s(status.trim_matches('"')))
-            .expression_attribute_values(":historial", s(to_json(&history)?));
+            .expression_attribute_values(":historial", s(history));
         update = match &change.message {
             Some(message) => update
                 .update_expression("SET estado = :estado, historial = :historial, mensaje_estado = :mensaje ADD #version :uno")

@@ -7,15 +7,18 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use axum::body::Body;
 use form_api::{ApiConfig, Store};
 use form_api_aws::AwsStore;
+use help_forms::spec::names;
+use help_forms::testing::{self, Multipart};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89moto";
-const BOUNDARY: &str = "----limite";
+/// The receipt: a PNG header marked as this suite's.
+fn receipt_bytes() -> Vec<u8> {
+    [testing::PNG, b"moto"].concat()
+}
 
 async fn store() -> Option<AwsStore> {
     form_api_aws::testing::moto_store("ayuda").await
@@ -33,51 +36,19 @@ fn router(store: AwsStore) -> axum::Router {
     )
 }
 
-fn payment_body(key: &str, with_receipt: bool) -> Vec<u8> {
-    let today = time::OffsetDateTime::now_utc().date().to_string();
-    let fields = [
-        ("ordenes", "10452, 10453"),
-        ("monto", "1.234,56"),
-        ("moneda", "Bs"),
-        ("metodo", "transferencia"),
-        ("banco_destino", "banesco"),
-        ("fecha", today.as_str()),
-        ("referencia", "0012345"),
-        ("banco_origen", "Banco de Venezuela"),
-        ("factura_fisica", "si"),
-        (
-            "direccion_envio",
-            "Av. Principal de Las Mercedes, Edificio Sol, piso 3, Caracas 1060",
-        ),
-        ("nombre", "José Núñez"),
-        ("correo", "jose@example.com"),
-        ("idempotencia", key),
-    ];
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .bytes(),
-        );
-    }
-    if with_receipt {
-        body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"comprobante\"; filename=\"captura.png\"\r\nContent-Type: image/png\r\n\r\n").bytes(),
-        );
-        body.extend(PNG);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
-    body
+/// A valid payment report with the receipt and the idempotency key `key`.
+fn payment_body(key: &str) -> Vec<u8> {
+    Multipart::payment_report(time::OffsetDateTime::now_utc())
+        .set(names::IDEMPOTENCY, key)
+        .receipt(testing::RECEIPT_FILE_NAME, "image/png", &receipt_bytes())
+        .body()
 }
 
 async fn submit(app: &axum::Router, body: Vec<u8>) -> (StatusCode, Value) {
     let request = Request::post("/api/reportes-de-pago")
         .header(
             header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
+            testing::multipart_type(testing::BOUNDARY),
         )
         .header(header::ACCEPT, "application/json")
         .body(Body::from(body))
@@ -100,11 +71,7 @@ async fn submit(app: &axum::Router, body: Vec<u8>) -> (StatusCode, Value) {
 async fn a_report_stores_its_receipt_in_s3_and_its_ticket_in_dynamodb() {
     let Some(store) = store().await else { return };
     let app = router(store.clone());
-    let (status, answer) = submit(
-        &app,
-        payment_body("3f2b1c0d-1111-4a4a-8b8b-000000000001", true),
-    )
-    .await;
+    let (status, answer) = submit(&app, payment_body("3f2b1c0d-1111-4a4a-8b8b-000000000001")).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let number = answer["numero"].as_u64().expect("number");
 
@@ -114,7 +81,7 @@ async fn a_report_stores_its_receipt_in_s3_and_its_ticket_in_dynamodb() {
         .expect("read")
         .expect("ticket exists");
     let receipt = ticket.receipt.clone().expect("receipt recorded");
-    assert_eq!(receipt.size, PNG.len() as u64);
+    assert_eq!(receipt.size, receipt_bytes().len() as u64);
     let object = store
         .s3()
         .get_object()
@@ -132,7 +99,7 @@ async fn a_report_stores_its_receipt_in_s3_and_its_ticket_in_dynamodb() {
             .expect("bytes")
             .into_bytes()
             .as_ref(),
-        PNG,
+        receipt_bytes().as_slice(),
         "receipt bytes round-trip"
     );
 
@@ -199,7 +166,7 @@ async fn a_report_stores_its_receipt_in_s3_and_its_ticket_in_dynamodb() {
 async fn concurrent_duplicates_make_one_ticket_and_one_receipt() {
     let Some(store) = store().await else { return };
     let app = router(store.clone());
-    let body = payment_body("3f2b1c0d-2222-4a4a-8b8b-000000000002", true);
+    let body = payment_body("3f2b1c0d-2222-4a4a-8b8b-000000000002");
     let answers = futures_join(&app, &body, 8).await;
     let numbers: std::collections::BTreeSet<u64> = answers
         .iter()

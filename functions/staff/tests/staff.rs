@@ -5,6 +5,7 @@
 use axum::body::Body;
 use form_api::store::{Status, StatusChange, TicketNumber};
 use form_api::{ApiConfig, Store, StoreError};
+use help_forms::testing::{self, Multipart};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -12,9 +13,10 @@ use std::process::Command;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89staff";
-const BOUNDARY: &str = "----limite";
+/// The receipt: a PNG header marked as this suite's.
+fn receipt_bytes() -> Vec<u8> {
+    [testing::PNG, b"staff"].concat()
+}
 
 /// A backend plus how to point the staff binary at it.
 struct Backend {
@@ -96,41 +98,28 @@ async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, Value)
 }
 
 async fn report_payment(app: &axum::Router) -> (u64, String) {
-    let today = time::OffsetDateTime::now_utc().date().to_string();
-    let mut body = Vec::new();
-    for (name, value) in [
-        ("ordenes", "20001"),
-        ("monto", "250,00"),
-        ("moneda", "USD"),
-        ("metodo", "deposito"),
-        ("banco_destino", "mercantil"),
-        ("fecha", today.as_str()),
-        ("referencia", "DEP-7788"),
-        ("factura_fisica", "si"),
-        (
-            "direccion_envio",
-            "Calle Bolívar 12, Casa 3, Valencia, Carabobo 2001",
-        ),
-        ("nombre", "Luis Gómez"),
-        ("correo", "luis@example.com"),
-    ] {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .bytes(),
-        );
-    }
-    body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"comprobante\"; filename=\"d.png\"\r\n\r\n").bytes());
-    body.extend(PNG);
-    body.extend(format!("\r\n--{BOUNDARY}--\r\n").bytes());
+    // A deposit in dollars with a printed invoice, by its own customer.
+    let body = Multipart::payment_report(time::OffsetDateTime::now_utc())
+        .set_all(&[
+            ("ordenes", "20001"),
+            ("monto", "250,00"),
+            ("moneda", "USD"),
+            ("metodo", "deposito"),
+            ("banco_destino", "mercantil"),
+            ("referencia", "DEP-7788"),
+            (
+                "direccion_envio",
+                "Calle Bolívar 12, Casa 3, Valencia, Carabobo 2001",
+            ),
+            ("nombre", "Luis Gómez"),
+            ("correo", "luis@example.com"),
+        ])
+        .without("banco_origen")
+        .receipt("d.png", "image/png", &receipt_bytes());
     let request = Request::post("/api/reportes-de-pago")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header(header::CONTENT_TYPE, body.content_type())
         .header(header::ACCEPT, "application/json")
-        .body(Body::from(body))
+        .body(Body::from(body.body()))
         .expect("request");
     let (status, answer) = send(app, request).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
@@ -170,7 +159,7 @@ async fn every_command_works_on(backend: Backend) {
     assert!(ok, "{err}");
     assert_eq!(
         std::fs::read(&saved).expect("saved"),
-        PNG,
+        receipt_bytes(),
         "the receipt is saved byte-identical"
     );
 

@@ -1,9 +1,10 @@
 //! The embedded default backend: tickets in SQLite, receipts as files.
 //! Needs nothing but a writable folder; `site-gen serve` uses it.
 
+use super::record::{NewTicketRecord, RecordError, TicketRecord, record_change};
 use super::{
-    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, StatusChange, Store,
-    StoreError, StoreResult, Ticket, TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, StatusChange, Store, StoreError,
+    StoreResult, Ticket, TicketNumber,
 };
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -101,50 +102,38 @@ impl LocalStore {
 const TICKET_COLUMNS: &str = "number, form, created_at, status, status_message, name, email, summary, details, receipt, access_hash, spam, history, version";
 
 fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
-    let form: String = r.get(1)?;
-    let created: String = r.get(2)?;
-    let receipt: Option<String> = r.get(9)?;
-    let spam: Option<String> = r.get(11)?;
-    Ok(Ticket {
-        number: TicketNumber(r.get(0)?),
-        form: help_forms::FormId::from_slug(&form).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, form.into())
-        })?,
-        created_at: OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    2,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
-        status: from_json(3, &r.get::<_, String>(3)?)?,
+    TicketRecord {
+        number: r.get(0)?,
+        form: r.get(1)?,
+        created_at: r.get(2)?,
+        status: r.get(3)?,
         status_message: r.get(4)?,
         name: r.get(5)?,
         email: r.get(6)?,
         summary: r.get(7)?,
-        details: from_json(8, &r.get::<_, String>(8)?)?,
-        receipt: receipt.map(|t| from_json(9, &t)).transpose()?,
+        details: r.get(8)?,
+        receipt: r.get(9)?,
         access_hash: r.get(10)?,
-        spam: spam.map(|t| from_json(11, &t)).transpose()?,
-        history: from_json(12, &r.get::<_, String>(12)?)?,
+        spam: r.get(11)?,
+        history: r.get(12)?,
         version: r.get(13)?,
+    }
+    .decode()
+    .map_err(|e| {
+        let column = TICKET_COLUMNS
+            .split(", ")
+            .position(|name| name == e.field)
+            .unwrap_or(0);
+        from_sql(column, e)
     })
 }
 
-fn json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
-    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+fn from_sql(column: usize, e: RecordError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.source)
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(column: usize, text: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+fn to_sql(e: RecordError) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(e.source)
 }
 
 #[async_trait]
@@ -222,20 +211,21 @@ impl Store for LocalStore {
                 if !holds {
                     return Ok(None);
                 }
+                let record = NewTicketRecord::new(&t).map_err(to_sql)?;
                 tx.execute(
                     "INSERT INTO tickets (form, created_at, status, name, email, summary, details, receipt, access_hash, spam)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     params![
-                        t.form.slug(),
-                        rfc3339(t.created_at),
-                        json(&Status::Open)?,
+                        record.form,
+                        record.created_at,
+                        record.status,
                         t.name,
                         t.email,
                         t.summary,
-                        json(&t.details)?,
-                        t.receipt.as_ref().map(json).transpose()?,
+                        record.details,
+                        record.receipt,
                         t.access_hash,
-                        t.spam.as_ref().map(json).transpose()?,
+                        record.spam,
                     ],
                 )?;
                 let number = tx.last_insert_rowid() as u64;
@@ -384,12 +374,12 @@ impl Store for LocalStore {
                     )
                     .optional()?;
                 let Some(history) = history else { return Ok(false) };
-                let mut history: Vec<StatusChange> = from_json(0, &history)?;
-                history.push(change.clone());
+                let (status, history) =
+                    record_change(&history, &change).map_err(|e| from_sql(0, e))?;
                 tx.execute(
                     "UPDATE tickets SET status = ?3, status_message = ?4, history = ?5, version = version + 1
                      WHERE number = ?1 AND version = ?2",
-                    params![number.0, expected_version, json(&change.status)?, change.message, json(&history)?],
+                    params![number.0, expected_version, status, change.message, history],
                 )?;
                 tx.commit()?;
                 Ok(true)
@@ -424,6 +414,7 @@ impl Store for LocalStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Status;
     use crate::submit::{self, SubmitError};
     use help_forms::validate::{Attachment, Details, TicketRequest};
     use help_forms::{FormId, ReceiptKind, Submission};

@@ -8,6 +8,7 @@
 pub mod local;
 #[cfg(test)]
 pub mod memory;
+pub mod record;
 
 use async_trait::async_trait;
 use bytes::Bytes;
