@@ -296,7 +296,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     echo "(its own marked \`aria-current\`) and links to the category page, which lists them all; the home page lists"
     echo "the first five of each category. So pages do not grow with N: the output is linear in the number of articles."
     echo
-    echo "Where site-gen's time goes at N=$BIG (medians): \`check\` (read + parse + render in memory, no writing)"
+    echo "Where site-gen's time goes at N=$BIG (medians): \`check\` (read + parse + render, nothing written or kept)"
     echo "$(calc '%.2f' "${R[wall_check_$BIG]}") s wall, $(calc '%.2f' "${R[cpu_check_$BIG]}") s CPU, $(mib "${R[rss_check_$BIG]}") MiB;"
     echo "\`build\` $(calc '%.2f' "${R[wall_ours_$BIG]}") s wall, $(calc '%.2f' "${R[cpu_ours_$BIG]}") s CPU, $(mib "${R[rss_ours_$BIG]}") MiB; so writing the"
     echo "${R[out_mib_$BIG]} MiB of output costs about $(calc '%.2f' "${R[cpu_ours_$BIG]}-${R[cpu_check_$BIG]}") s of CPU at N=$BIG (wall differences are within the noise of the shared cores)."
