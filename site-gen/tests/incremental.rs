@@ -2,22 +2,12 @@
 //! site built from the cache is the one a full build makes, and the search
 //! index made apart (`Published::search_index`) is the one a build writes.
 
+mod common;
+
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 
 use site_gen::{Cache, Options, Site, Sources, Theme, generate, generate_cached};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
 
 fn serve_options() -> Options {
     Options {

@@ -2,25 +2,15 @@
 //! window of its category around the article plus a link to the category
 //! page, the home page the first few; the category page lists them all.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::copy_dir;
+use std::path::PathBuf;
 
 use site_gen::generate::{CATEGORY_NAV_WINDOW, HOME_LIST_LIMIT};
 use site_gen::{Options, Site, Sources, Theme, generate};
 
 const EXTRA: usize = 12;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
 
 /// The fixture site with `EXTRA` more articles in «Soporte» (14 in all).
 fn large_category() -> Site {

@@ -1,5 +1,8 @@
 //! `serve`: pages from memory, the merged API, and live reload.
 
+mod common;
+
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -8,19 +11,6 @@ use axum::routing::get;
 use site_gen::{ServeOptions, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
 
 fn fixture_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -357,12 +357,7 @@ mod tests {
             index["d"][2],
             serde_json::json!(["c", "Pago", 0, "Resumen.", []])
         );
-        let terms: Vec<&str> = index["t"]
-            .as_array()
-            .expect("terms")
-            .iter()
-            .filter_map(|t| t.as_str())
-            .collect();
+        let terms = terms(&index);
         let mut sorted = terms.clone();
         sorted.sort_unstable();
         assert_eq!(terms, sorted);
@@ -385,17 +380,22 @@ mod tests {
         assert_eq!(index["f"][resumen], "");
     }
 
+    /// The index's terms, in their order in the file.
+    fn terms(index: &serde_json::Value) -> Vec<&str> {
+        index["t"]
+            .as_array()
+            .expect("terms")
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect()
+    }
+
     #[test]
     fn utf16_order_is_what_javascript_sees() {
         let docs = [doc("a", "zzz \u{1d400}x \u{fb01}x", "")];
         let json = build_index(&[""], &docs);
         let index: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-        let terms: Vec<&str> = index["t"]
-            .as_array()
-            .expect("terms")
-            .iter()
-            .filter_map(|t| t.as_str())
-            .collect();
+        let terms = terms(&index);
         // U+1D400 is a surrogate pair (D835 DC00), before U+FB01 in UTF-16.
         assert_eq!(terms, ["resumen", "zzz", "\u{1d400}x", "\u{fb01}x"]);
     }
