@@ -35,7 +35,7 @@ pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
         r#"<form class="formulario" id="formulario-{slug}" method="post" action="{action}" enctype="multipart/form-data" data-formulario="{slug}" aria-labelledby="formulario-{slug}-titulo">
 <h2 id="formulario-{slug}-titulo">{title}</h2>
 <p class="formulario-nota">Los campos marcados con <span class="obligatorio" aria-hidden="true">*</span><span class="solo-lectores">asterisco</span> son obligatorios.</p>
-<div class="formulario-resumen" id="formulario-{slug}-resumen" role="alert" tabindex="-1" hidden></div>
+<div class="formulario-resumen" role="alert" tabindex="-1" hidden></div>
 "#,
         action = escape(&format!(
             "{}/{}",
@@ -45,12 +45,12 @@ pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
         title = escape(form.title()),
     );
     for field in form.fields(config) {
-        render_field(&mut html, slug, &field);
+        render_field(&mut html, form.id_prefix(), &field);
     }
     let _ = write!(
         html,
         r#"<div class="formulario-acciones"><button type="submit" class="boton boton-principal">{}</button></div>
-<div class="formulario-resultado" id="formulario-{slug}-resultado" role="status" hidden></div>
+<div class="formulario-resultado" role="status" tabindex="-1" hidden></div>
 </form>
 "#,
         escape(form.submit_label())
@@ -58,8 +58,8 @@ pub fn render(form: FormId, config: &FormsConfig, api_url: &str) -> String {
     html
 }
 
-fn render_field(html: &mut String, form: &str, field: &Field) {
-    let id = format!("{form}-{}", field.name.replace('_', "-"));
+fn render_field(html: &mut String, id_prefix: &str, field: &Field) {
+    let id = format!("{id_prefix}-{}", field.name.replace('_', "-"));
     let help_id = format!("{id}-ayuda");
     let condition = match &field.required {
         Required::WhenOneOf { field, values } => {
@@ -86,10 +86,16 @@ fn render_field(html: &mut String, form: &str, field: &Field) {
     } else {
         String::new()
     };
+    // An optional field has no "missing" message; forms.js validates every
+    // control that carries `data-invalido`.
+    let missing = if field.missing.is_empty() {
+        String::new()
+    } else {
+        format!(r#" data-falta="{}""#, escape(field.missing))
+    };
     let common = format!(
-        r#"id="{id}" name="{name}"{described} data-mensaje-falta="{missing}" data-mensaje-invalido="{invalid}"{required}"#,
+        r#"id="{id}" name="{name}"{described}{missing} data-invalido="{invalid}"{required}"#,
         name = field.name,
-        missing = escape(field.missing),
         invalid = escape(field.invalid),
     );
     let label = |html: &mut String| {

@@ -27,6 +27,15 @@ impl FormId {
         }
     }
 
+    /// Prefix of the field ids in the rendered form, short because every
+    /// field repeats it in `id`, `for` and `aria-describedby`.
+    pub const fn id_prefix(self) -> &'static str {
+        match self {
+            Self::PaymentReport => "pago",
+            Self::Ticket => "ticket",
+        }
+    }
+
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.slug() == slug)
     }

@@ -243,8 +243,8 @@ fn every_field_is_rendered_with_the_rules_of_its_definition() {
                 );
             }
             assert_eq!(
-                el.value().attr("data-mensaje-falta"),
-                Some(field.missing),
+                el.value().attr("data-falta"),
+                Some(field.missing).filter(|m| !m.is_empty()),
                 "{}",
                 field.name
             );
@@ -262,7 +262,7 @@ fn the_receipt_input_states_the_types_and_the_size_limit() {
     );
     assert_eq!(receipt.value().attr("data-bytes-maximos"), Some("4194304"));
     let help = html
-        .select(&Selector::parse("#reporte-de-pago-comprobante-ayuda").expect("selector"))
+        .select(&Selector::parse("#pago-comprobante-ayuda").expect("selector"))
         .next();
     let text: String = help.expect("help text").text().collect();
     assert!(
@@ -275,7 +275,7 @@ fn the_receipt_input_states_the_types_and_the_size_limit() {
 fn the_invoice_box_states_the_shipping_rules() {
     let html = rendered(FormId::PaymentReport);
     let help = html
-        .select(&Selector::parse("#reporte-de-pago-factura-fisica-ayuda").expect("selector"))
+        .select(&Selector::parse("#pago-factura-fisica-ayuda").expect("selector"))
         .next();
     let text: String = help.expect("help text").text().collect();
     assert!(

@@ -740,13 +740,16 @@ fn parse_article(file: &SourceFile, env: &FormsEnv<'_>, hash: u64) -> Parsed {
 pub struct Assets {
     /// Every page: the site's styles (`static/estilo.css`).
     pub css: String,
+    /// The home and category pages: their article lists (`static/listados.css`).
+    pub listings_css: String,
     /// Every page: printing, votes, and the loader of the search code
     /// (`static/app.js`).
     pub js: String,
     /// Pages that embed a form: the forms' styles and script (`forms/assets/`).
     pub forms_css: String,
     pub forms_js: String,
-    /// The ticket lookup page (`static/consulta-ticket.js`).
+    /// The ticket lookup page (`static/consulta-ticket.css` and `.js`).
+    pub ticket_css: String,
     pub ticket_js: String,
     /// Linked by no page: `js` loads `search_js` once the search box is
     /// used, which loads `search_css` and the index.
@@ -770,12 +773,14 @@ fn assemble_assets(theme: &Theme, search_index: String) -> (Assets, Vec<(String,
     let static_js = |name: &str| minify::js(theme.static_file(name));
     let assets = Assets {
         css: add("estilo.css", static_css("estilo.css")),
+        listings_css: add("listados.css", static_css("listados.css")),
         js: add("app.js", static_js("app.js")),
         forms_css: add(
             "formularios.css",
             minify::css(help_forms::assets::FORMS_CSS),
         ),
         forms_js: add("formularios.js", minify::js(help_forms::assets::FORMS_JS)),
+        ticket_css: add("consulta-ticket.css", static_css("consulta-ticket.css")),
         ticket_js: add("consulta-ticket.js", static_js("consulta-ticket.js")),
         search_js: add("busqueda.js", static_js("busqueda.js")),
         search_css: add("busqueda.css", static_css("busqueda.css")),

@@ -25,7 +25,7 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::text::{IdAllocator, escape_html, is_slug, slugify};
+use crate::text::{IdAllocator, is_slug, slugify};
 
 /// Ids the article page template uses itself; a heading that would take
 /// one gets a numbered suffix instead.
@@ -338,13 +338,23 @@ impl<'a> Renderer<'a, '_> {
             .trim()
             .to_owned();
         let id = self.ids.allocate(slugify(&text));
+        // The heading's text links to the heading itself (as on MDN), so the
+        // link is named by the heading; a heading that already holds a link
+        // cannot, since links do not nest.
+        let has_link = pending
+            .events
+            .iter()
+            .any(|event| matches!(event, Event::Start(Tag::Link { .. })));
         let mut inner = String::new();
         pulldown_cmark::html::push_html(&mut inner, pending.events.into_iter());
         let level = heading_number(level);
-        let html = format!(
-            "<div class=\"titulo-seccion\"><h{level} id=\"{id}\">{inner}</h{level}><a class=\"ancla\" href=\"#{id}\" aria-label=\"Enlace a la sección «{label}»\">#</a></div>\n",
-            label = escape_html(&text),
-        );
+        let html = if has_link {
+            format!("<h{level} id=\"{id}\">{inner}</h{level}>\n")
+        } else {
+            format!(
+                "<h{level} id=\"{id}\"><a class=\"ancla\" href=\"#{id}\">{inner}</a></h{level}>\n"
+            )
+        };
         self.out.push(Event::Html(html.into()));
         self.result.headings.push(Heading {
             level,
@@ -533,12 +543,14 @@ mod tests {
     }
 
     #[test]
-    fn headings_get_ids_and_an_accessible_anchor_link() {
-        let (body, errors) = md("## Antes de *empezar*\n\ntexto\n\n## Antes de empezar\n");
+    fn headings_get_ids_and_link_to_themselves_unless_they_hold_a_link() {
+        let (body, errors) = md(
+            "## Antes de *empezar*\n\ntexto\n\n## Antes de empezar\n\n## Vea [Pasos](#antes-de-empezar)\n",
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             body.html,
-            "<div class=\"titulo-seccion\"><h2 id=\"antes-de-empezar\">Antes de <em>empezar</em></h2><a class=\"ancla\" href=\"#antes-de-empezar\" aria-label=\"Enlace a la sección «Antes de empezar»\">#</a></div>\n<p>texto</p>\n<div class=\"titulo-seccion\"><h2 id=\"antes-de-empezar-2\">Antes de empezar</h2><a class=\"ancla\" href=\"#antes-de-empezar-2\" aria-label=\"Enlace a la sección «Antes de empezar»\">#</a></div>\n"
+            "<h2 id=\"antes-de-empezar\"><a class=\"ancla\" href=\"#antes-de-empezar\">Antes de <em>empezar</em></a></h2>\n<p>texto</p>\n<h2 id=\"antes-de-empezar-2\"><a class=\"ancla\" href=\"#antes-de-empezar-2\">Antes de empezar</a></h2>\n<h2 id=\"vea-pasos\">Vea <a href=\"#antes-de-empezar\">Pasos</a></h2>\n"
         );
         assert_eq!(body.headings[1].id, "antes-de-empezar-2");
     }

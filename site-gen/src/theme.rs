@@ -39,9 +39,11 @@ const FAVICON: &str = "favicon.svg";
 /// Which page links which is decided in `generate` (`Assets`).
 const STATIC: &[(&str, &str)] = embedded!("static":
     "estilo.css",
+    "listados.css",
     "app.js",
     "busqueda.css",
     "busqueda.js",
+    "consulta-ticket.css",
     "consulta-ticket.js",
     "favicon.svg",
 );

@@ -30,9 +30,11 @@ fn redact(site: &Site, text: &str) -> String {
     let mut text = text.to_owned();
     for (name, placeholder) in [
         (&a.css, "estilo.HASH.css"),
+        (&a.listings_css, "listados.HASH.css"),
         (&a.js, "app.HASH.js"),
         (&a.forms_css, "formularios.HASH.css"),
         (&a.forms_js, "formularios.HASH.js"),
+        (&a.ticket_css, "consulta-ticket.HASH.css"),
         (&a.ticket_js, "consulta-ticket.HASH.js"),
         (&a.search_js, "busqueda.HASH.js"),
         (&a.search_css, "busqueda.HASH.css"),
@@ -83,9 +85,11 @@ fn the_site_has_every_expected_file() {
         "robots.txt",
         "sitemap.xml",
         &a.css,
+        &a.listings_css,
         &a.js,
         &a.forms_css,
         &a.forms_js,
+        &a.ticket_css,
         &a.ticket_js,
         &a.search_js,
         &a.search_css,
@@ -112,9 +116,11 @@ fn asset_names_carry_a_hash_of_their_minified_content() {
     let hash = |name: &str| name.split('.').nth(1).map(str::len);
     for (name, stem, ext) in [
         (&a.css, "estilo", "css"),
+        (&a.listings_css, "listados", "css"),
         (&a.js, "app", "js"),
         (&a.forms_css, "formularios", "css"),
         (&a.forms_js, "formularios", "js"),
+        (&a.ticket_css, "consulta-ticket", "css"),
         (&a.ticket_js, "consulta-ticket", "js"),
         (&a.search_js, "busqueda", "js"),
         (&a.search_css, "busqueda", "css"),
@@ -137,7 +143,9 @@ fn asset_names_carry_a_hash_of_their_minified_content() {
     assert!(file(&a.css).contains(".cabecera :focus-visible{"));
     assert!(file(&a.forms_css).starts_with(".formulario{"));
     assert!(file(&a.search_css).contains(".resultado a::after{"));
-    assert!(file(&a.js).contains("window.print()"));
+    assert!(file(&a.listings_css).starts_with(".buscador-inicio{"));
+    assert!(file(&a.ticket_css).starts_with(".resultado-ticket dl{"));
+    assert!(file(&a.js).contains("print()"));
     assert!(file(&a.js).contains("document.createElement('script')"));
     assert!(
         !file(&a.js).contains("BusquedaAyuda"),
@@ -176,7 +184,14 @@ fn each_page_links_only_the_css_and_js_it_uses() {
             "reportar-un-pago/index.html" | "abrir-un-ticket/index.html" => {
                 expected.extend([a.forms_css.as_str(), a.forms_js.as_str()]);
             }
-            "consultar-ticket/index.html" => expected.push(a.ticket_js.as_str()),
+            "consultar-ticket/index.html" => {
+                expected.extend([a.ticket_css.as_str(), a.ticket_js.as_str()]);
+            }
+            // The lists of articles.
+            "index.html" => expected.push(a.listings_css.as_str()),
+            category if category.starts_with("categorias/") => {
+                expected.push(a.listings_css.as_str());
+            }
             _ => {}
         }
         let mut linked = linked_assets(html);
@@ -429,7 +444,7 @@ fn the_build_command_writes_public_and_prints_a_one_line_summary() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("Sitio generado en "), "{stdout}");
-    assert!(stdout.contains(": 9 páginas (20 archivos) en "), "{stdout}");
+    assert!(stdout.contains(": 9 páginas (22 archivos) en "), "{stdout}");
     assert!(
         out.path()
             .join("public/reportar-un-pago/index.html")

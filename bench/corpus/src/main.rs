@@ -708,8 +708,9 @@ const HUGO_404: &str = r##"{{ define "main" }}
 {{ end }}
 "##;
 
-/// site-gen's heading markup: the heading plus its `#` anchor link.
-const HUGO_RENDER_HEADING: &str = r##"<div class="titulo-seccion"><h{{ .Level }} id="{{ .Anchor | safeURL }}">{{ .Text | safeHTML }}</h{{ .Level }}><a class="ancla" href="#{{ .Anchor | safeURL }}" aria-label="Enlace a la sección «{{ .PlainText }}»">#</a></div>
+/// site-gen's heading markup: the heading's text links to the heading (the
+/// corpus has no links inside headings).
+const HUGO_RENDER_HEADING: &str = r##"<h{{ .Level }} id="{{ .Anchor | safeURL }}"><a class="ancla" href="#{{ .Anchor | safeURL }}">{{ .Text | safeHTML }}</a></h{{ .Level }}>
 "##;
 
 fn hugo_config() -> String {

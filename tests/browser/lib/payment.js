@@ -7,9 +7,9 @@ export const PAYMENT_PAGE = '/como-hacer-un-reporte-de-pago/';
 export const FORM = 'form[data-formulario="reporte-de-pago"]';
 export const RECEIPT_FIXTURE = fixture('comprobante.png');
 
-/** `#reporte-de-pago-<name with hyphens>`: the control of a field. */
+/** `#pago-<name with hyphens>`: the control of a field. */
 export function control(name) {
-  return `#reporte-de-pago-${name.replaceAll('_', '-')}`;
+  return `#pago-${name.replaceAll('_', '-')}`;
 }
 
 /** The `.campo` box around a field (what the script shows and hides). */

@@ -64,7 +64,7 @@ test('un formulario vacío con el monto «12,345» muestra los errores junto a c
     assert.equal((await errorOf(page, name)).visible, false, `«${name}» no aplica y no debe mostrar error`);
   }
   const focused = await page.evaluate(() => document.activeElement?.id);
-  assert.equal(focused, 'reporte-de-pago-ordenes', 'el foco debe ir al primer campo inválido');
+  assert.equal(focused, 'pago-ordenes', 'el foco debe ir al primer campo inválido');
   const summary = page.locator(`${FORM} .formulario-resumen`);
   assert.ok(await summary.isVisible());
   assert.equal((await summary.innerText()).trim(), `Hay ${Object.keys(MISSING).length + 1} campos por corregir. Revise los mensajes junto a cada campo.`);
@@ -85,7 +85,7 @@ test('con todo correcto salvo el monto «12,345», el único error es el del mon
   await submitButton(page).click();
   await page.locator(`${control('monto')}-error`).waitFor({ state: 'visible' });
   assert.deepEqual(await errorOf(page, 'monto'), { visible: true, text: BAD_AMOUNT });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'reporte-de-pago-monto');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'pago-monto');
   const visibleErrors = await page.locator(`${FORM} .error-campo:visible`).count();
   assert.equal(visibleErrors, 1, 'solo el monto debía marcarse');
   assert.equal((await page.locator(`${FORM} .formulario-resumen`).innerText()).trim(),

@@ -40,13 +40,13 @@ test('el tutorial de pago muestra sus pasos numerados y el formulario', async ()
   const page = await env.open(PAYMENT_PAGE);
   assert.equal(await page.locator('h1').innerText(), 'Cómo hacer un reporte de pago');
   // The «Pasos» section is an ordered list right after its heading.
-  const steps = page.locator('.titulo-seccion:has(#pasos) + ol > li');
+  const steps = page.locator('#pasos + ol > li');
   const count = await steps.count();
   assert.ok(count >= 3, `se esperaban pasos numerados tras «Pasos»; hay ${count}`);
   assert.match(await steps.first().innerText(), /Área de Cliente/);
   for (const step of await steps.all()) assert.ok(await step.isVisible());
   // Numbered: the list shows decimal markers.
-  const marker = await page.locator('.titulo-seccion:has(#pasos) + ol').evaluate((ol) => getComputedStyle(ol).listStyleType);
+  const marker = await page.locator('#pasos + ol').evaluate((ol) => getComputedStyle(ol).listStyleType);
   assert.equal(marker, 'decimal', 'los pasos deben mostrarse numerados');
 
   const form = page.locator(FORM);
