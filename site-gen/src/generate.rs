@@ -9,7 +9,8 @@
 //! navigation is rendered once and spliced into every page. Pages stay
 //! bounded as the site grows: an article page lists a window of its
 //! category ([`CATEGORY_NAV_WINDOW`]), the home page the first articles of
-//! each ([`HOME_LIST_LIMIT`]). [`generate_cached`] keeps parsed articles
+//! each ([`HOME_LIST_LIMIT`]), a category page at most
+//! [`CATEGORY_PAGE_SIZE`] and links to the next. [`generate_cached`] keeps parsed articles
 //! and rendered pages in a [`Cache`] so that `serve` redoes only what an
 //! edit changed.
 
@@ -46,6 +47,11 @@ pub const LIVE_RELOAD_SCRIPT: &str = "__livereload.js";
 pub const CATEGORY_NAV_WINDOW: usize = 8;
 /// How many articles of each category the home page lists.
 pub const HOME_LIST_LIMIT: usize = 5;
+/// How many articles a category page lists; a longer category continues on
+/// `/categorias/{slug}/pagina/2/` and so on.
+pub const CATEGORY_PAGE_SIZE: usize = 40;
+/// The segment before the number in the URL of a category's later pages.
+const PAGE_SEGMENT: &str = "pagina";
 
 /// Everything a build reads.
 #[derive(Debug, Clone)]
@@ -175,6 +181,15 @@ struct ArticleSummary<'a> {
     slug: &'a str,
     title: &'a str,
     description: &'a str,
+}
+
+/// Where a category page is among the category's pages.
+#[derive(Serialize)]
+struct Pagination {
+    page: usize,
+    pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -797,8 +812,8 @@ enum PageKind {
     /// By position in the sorted articles.
     Article(usize),
     Home,
-    /// By position in `config.categories`.
-    Category(usize),
+    /// By position in `config.categories`, and page number (from 1).
+    Category(usize, usize),
     Ticket,
     NotFound,
     Robots,
@@ -923,13 +938,15 @@ impl<'a> PageRenderer<'a> {
             .map(|(i, a)| (article_file(&a.slug), PageKind::Article(i)))
             .collect();
         pages.push(("index.html".into(), PageKind::Home));
-        pages.extend(
-            self.config
-                .categories
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (file_of_url(&category_url(c)), PageKind::Category(i))),
-        );
+        for (i, category) in self.config.categories.iter().enumerate() {
+            let count = self.category_page_count(category);
+            pages.extend((1..=count).map(|page| {
+                (
+                    file_of_url(&category_url(category, page)),
+                    PageKind::Category(i, page),
+                )
+            }));
+        }
         pages.push((file_of_url(TICKET_PAGE), PageKind::Ticket));
         pages.push(("404.html".into(), PageKind::NotFound));
         pages.push(("robots.txt".into(), PageKind::Robots));
@@ -954,7 +971,9 @@ impl<'a> PageRenderer<'a> {
         let html = match kind {
             PageKind::Article(index) => self.article_page(index),
             PageKind::Home => self.home(),
-            PageKind::Category(index) => self.category_page(&self.config.categories[index]),
+            PageKind::Category(index, page) => {
+                self.category_page(&self.config.categories[index], page)
+            }
             PageKind::Ticket => self.ticket_page(),
             PageKind::NotFound => self.not_found_page(),
             PageKind::Robots => self.render_template("robots.txt", &self.base),
@@ -994,12 +1013,13 @@ impl<'a> PageRenderer<'a> {
                     .collect();
                 stamp(&(self.global, kind, listings))
             }
-            PageKind::Category(index) => {
-                let category = &self.config.categories[index].slug;
+            PageKind::Category(index, page) => {
+                let category = &self.config.categories[index];
                 stamp(&(
                     self.global,
                     kind,
-                    self.summaries(self.in_category(category)),
+                    self.summaries(self.category_slice(category, page)),
+                    self.category_page_count(category),
                 ))
             }
             PageKind::Ticket | PageKind::NotFound | PageKind::Robots => stamp(&(self.global, kind)),
@@ -1084,11 +1104,32 @@ impl<'a> PageRenderer<'a> {
         self.render_page("home.html", &context, "/")
     }
 
-    fn category_page(&self, category: &Category) -> Result<String, Diagnostic> {
-        let url = category_url(category);
+    /// How many pages the category's list takes (one when it is empty).
+    fn category_page_count(&self, category: &Category) -> usize {
+        self.in_category(&category.slug)
+            .len()
+            .div_ceil(CATEGORY_PAGE_SIZE)
+            .max(1)
+    }
+
+    /// The articles on page `page` (from 1) of the category's list.
+    fn category_slice(&self, category: &Category, page: usize) -> &'a [&'a Article] {
+        let articles = self.in_category(&category.slug);
+        let start = ((page - 1) * CATEGORY_PAGE_SIZE).min(articles.len());
+        &articles[start..articles.len().min(start + CATEGORY_PAGE_SIZE)]
+    }
+
+    fn category_page(&self, category: &Category, page: usize) -> Result<String, Diagnostic> {
+        let url = category_url(category, page);
+        let pages = self.category_page_count(category);
+        let title = if page == 1 {
+            category.name.clone()
+        } else {
+            format!("{} (página {page} de {pages})", category.name)
+        };
         let meta = PageMeta {
             url: &url,
-            title: &category.name,
+            title: &title,
             description: &category.description,
             og_type: "website",
             noindex: false,
@@ -1098,8 +1139,19 @@ impl<'a> PageRenderer<'a> {
         context.insert("category", category);
         context.insert(
             "articles",
-            &self.summaries(self.in_category(&category.slug)),
+            &self.summaries(self.category_slice(category, page)),
         );
+        if pages > 1 {
+            context.insert(
+                "pagination",
+                &Pagination {
+                    page,
+                    pages,
+                    previous: (page > 1).then(|| category_url(category, page - 1)),
+                    next: (page < pages).then(|| category_url(category, page + 1)),
+                },
+            );
+        }
         self.render_page("category.html", &context, &url)
     }
 
@@ -1157,8 +1209,16 @@ impl<'a> PageRenderer<'a> {
     }
 }
 
-fn category_url(category: &Category) -> String {
-    format!("/{CATEGORY_PREFIX}/{}/", category.slug)
+/// The URL of page `page` (from 1) of a category's list.
+fn category_url(category: &Category, page: usize) -> String {
+    if page == 1 {
+        format!("/{CATEGORY_PREFIX}/{}/", category.slug)
+    } else {
+        format!(
+            "/{CATEGORY_PREFIX}/{}/{PAGE_SEGMENT}/{page}/",
+            category.slug
+        )
+    }
 }
 
 fn site_values(config: &SiteConfig) -> BTreeMap<&'static str, &str> {

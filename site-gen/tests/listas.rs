@@ -1,25 +1,31 @@
 //! The article lists of a large category: an article page shows a bounded
 //! window of its category around the article plus a link to the category
-//! page, the home page the first few; the category page lists them all.
+//! page, the home page the first few; the category page lists them all,
+//! split into pages when there are many.
 
 mod common;
 
 use common::copy_dir;
 use std::path::PathBuf;
 
-use site_gen::generate::{CATEGORY_NAV_WINDOW, HOME_LIST_LIMIT};
+use site_gen::generate::{CATEGORY_NAV_WINDOW, CATEGORY_PAGE_SIZE, HOME_LIST_LIMIT};
 use site_gen::{Options, Site, Sources, Theme, generate};
 
 const EXTRA: usize = 12;
 
 /// The fixture site with `EXTRA` more articles in «Soporte» (14 in all).
 fn large_category() -> Site {
+    with_extra_articles(EXTRA)
+}
+
+/// The fixture site with `extra` more articles in «Soporte».
+fn with_extra_articles(extra: usize) -> Site {
     let root = tempfile::tempdir().expect("temp dir");
     copy_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sitio"),
         root.path(),
     );
-    for n in 1..=EXTRA {
+    for n in 1..=extra {
         std::fs::write(
             root.path().join(format!("content/pregunta-{n:02}.md")),
             format!(
@@ -105,4 +111,67 @@ fn the_home_page_lists_the_first_articles_and_the_category_page_all() {
     // Its only article has no «Más en …» list: it would list just itself.
     let alone = site.file("reportar-un-pago/index.html").expect("page");
     assert!(!alone.contains("nav-categoria"), "{alone}");
+}
+
+#[test]
+fn a_long_category_is_split_into_pages_that_link_to_each_other() {
+    let extra = CATEGORY_PAGE_SIZE + 3;
+    let total = 2 + extra;
+    let site = with_extra_articles(extra);
+    let first = site.file("categorias/soporte/index.html").expect("page 1");
+    let second = site
+        .file("categorias/soporte/pagina/2/index.html")
+        .expect("page 2");
+    assert!(
+        site.file("categorias/soporte/pagina/3/index.html")
+            .is_none()
+    );
+    assert!(
+        site.file("categorias/soporte/pagina/1/index.html")
+            .is_none()
+    );
+
+    let listed = |page: &str| {
+        between(page, "<ul class=\"lista-articulos\">", "</ul>")
+            .matches("<li>")
+            .count()
+    };
+    assert_eq!(listed(first), CATEGORY_PAGE_SIZE);
+    assert_eq!(listed(first) + listed(second), total);
+    insta::assert_snapshot!(
+        "pages-first",
+        between(first, "<nav class=\"paginas\"", "</nav>")
+    );
+    insta::assert_snapshot!(
+        "pages-second",
+        between(second, "<nav class=\"paginas\"", "</nav>")
+    );
+    assert!(
+        second.contains("<title>Soporte (página 2 de 2) · "),
+        "{second}"
+    );
+    assert!(
+        second.contains("<h1>Soporte (página 2 de 2)</h1>"),
+        "{second}"
+    );
+    assert!(
+        second.contains(
+            "rel=\"canonical\" href=\"https://ayuda.example.com/categorias/soporte/pagina/2/\""
+        ),
+        "canonical URL of page 2: {second}"
+    );
+    // The last article is on page 2 only.
+    let last = format!("/pregunta-{extra:02}/");
+    assert!(second.contains(&last) && !first.contains(&last));
+    assert!(
+        site.file("sitemap.xml")
+            .expect("sitemap")
+            .contains("/categorias/soporte/pagina/2/</loc>")
+    );
+
+    // A short category has one page and no page links.
+    let short = site
+        .file("categorias/facturacion-y-pagos/index.html")
+        .expect("category");
+    assert!(!short.contains("class=\"paginas\""), "{short}");
 }

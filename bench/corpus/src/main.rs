@@ -666,13 +666,18 @@ const HUGO_LIST: &str = r##"{{ define "main" }}
 </nav>
 <h1>{{ .Title }}</h1>
 <p class="entrada">{{ .Description }}</p>
-{{ with .Pages }}<ul class="lista-articulos">
+{{ $pager := .Paginate .Pages 40 }}{{ with $pager.Pages }}<ul class="lista-articulos">
 {{ range . }}<li>
 <h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
 <p>{{ .Description }}</p>
 </li>
 {{ end }}</ul>
 {{ else }}<p>Aún no hay artículos en esta sección.</p>
+{{ end }}{{ if gt $pager.TotalPages 1 }}<nav class="paginas" aria-label="Páginas de {{ .Title }}">
+{{ with $pager.Prev }}<a href="{{ .URL }}" rel="prev">Página anterior</a>
+{{ end }}<span>Página {{ $pager.PageNumber }} de {{ $pager.TotalPages }}</span>
+{{ with $pager.Next }}<a href="{{ .URL }}" rel="next">Página siguiente</a>
+{{ end }}</nav>
 {{ end }}{{ end }}
 "##;
 
@@ -721,6 +726,8 @@ title = "Centro de ayuda"
 # site-gen makes no feeds and no tag pages; Hugo's sitemap and robots.txt stay.
 disableKinds = ["taxonomy", "term", "RSS"]
 enableRobotsTXT = true
+# Category pages list 40 articles each, on /categorias/x/pagina/2/… like site-gen.
+paginatePath = "pagina"
 
 [params]
 description = "Tutoriales paso a paso para usar el Área de Cliente."
