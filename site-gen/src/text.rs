@@ -8,16 +8,24 @@ use std::collections::HashSet;
 /// `/` alone, so URLs stay readable in the output.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Copies the runs between special characters whole (tera calls this for
+    // every value a template prints). They are ASCII, so each byte offset
+    // found is a character boundary.
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(entity);
+        copied = at + 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -132,5 +140,7 @@ mod tests {
             escape_html(r#"<a href="/x/">'&'</a>"#),
             "&lt;a href=&quot;/x/&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+        assert_eq!(escape_html("«Año» & <ñ>"), "«Año» &amp; &lt;ñ&gt;");
+        assert_eq!(escape_html("sin nada que escapar"), "sin nada que escapar");
     }
 }
