@@ -293,7 +293,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
     echo
     echo "Corpus: $(for N in "${SIZES[@]}"; do printf '%s articles (%s words each on average; %s HTML pages from site-gen, %s from Hugo); ' "$N" "${R[words_$N]}" "${R[pages_ours_$N]}" "${R[pages_hugo_$N]}"; done)"
     echo "ten categories. In both generators an article page lists at most eight articles of its category around it"
-    echo "(its own marked \`aria-current\`) and links to the category page, which lists them all; the home page lists"
+    echo "(its own marked \`aria-current\`) and links to the category page, which lists them all, 40 per page; the home page lists"
     echo "the first five of each category. So pages do not grow with N: the output is linear in the number of articles."
     echo
     echo "Where site-gen's time goes at N=$BIG (medians): \`check\` (read + parse + render, nothing written or kept)"

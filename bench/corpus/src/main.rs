@@ -17,8 +17,9 @@
 //!   sections, breadcrumbs, table of contents, heading anchors (a render
 //!   hook), "Leer también" from `related`, and on every article page at
 //!   most eight articles of its section around it (`aria-current` on its
-//!   own) with a link to the section page, which lists them all; the home
-//!   page lists the first five of each section.
+//!   own) with a link to the section page, which lists them all (40 per
+//!   page, like site-gen); the home page lists the first five of each
+//!   section.
 //!
 //! Each article has about 700 words: an introduction, `##`/`###` headings,
 //! a bullet list, seven numbered steps, a table, questions and answers, and
