@@ -29,8 +29,13 @@ pub enum AmountError {
 }
 
 impl Amount {
-    pub const fn from_cents(cents: u64) -> Self {
-        Self { cents }
+    /// `None` for zero: an amount is always positive.
+    pub const fn from_cents(cents: u64) -> Option<Self> {
+        if cents == 0 {
+            None
+        } else {
+            Some(Self { cents })
+        }
     }
 
     pub const fn cents(self) -> u64 {
@@ -115,7 +120,7 @@ mod tests {
         for input in ["1.234,56", "1234,56", "1234.56", " 1234,56 "] {
             assert_eq!(
                 input.parse::<Amount>(),
-                Ok(Amount::from_cents(123_456)),
+                Ok(Amount::from_cents(123_456).expect("positive")),
                 "{input}"
             );
         }
@@ -123,23 +128,38 @@ mod tests {
 
     #[test]
     fn thousands_dots_without_decimals_are_thousands() {
-        assert_eq!("1.234".parse::<Amount>(), Ok(Amount::from_cents(123_400)));
+        assert_eq!(
+            "1.234".parse::<Amount>(),
+            Ok(Amount::from_cents(123_400).expect("positive"))
+        );
         assert_eq!(
             "1.234.567".parse::<Amount>(),
-            Ok(Amount::from_cents(123_456_700))
+            Ok(Amount::from_cents(123_456_700).expect("positive"))
         );
         assert_eq!(
             "1.234.567,8".parse::<Amount>(),
-            Ok(Amount::from_cents(123_456_780))
+            Ok(Amount::from_cents(123_456_780).expect("positive"))
         );
     }
 
     #[test]
     fn one_decimal_digit_means_tenths() {
-        assert_eq!("12,5".parse::<Amount>(), Ok(Amount::from_cents(1250)));
-        assert_eq!("0.05".parse::<Amount>(), Ok(Amount::from_cents(5)));
-        assert_eq!("0,5".parse::<Amount>(), Ok(Amount::from_cents(50)));
-        assert_eq!("007".parse::<Amount>(), Ok(Amount::from_cents(700)));
+        assert_eq!(
+            "12,5".parse::<Amount>(),
+            Ok(Amount::from_cents(1250).expect("positive"))
+        );
+        assert_eq!(
+            "0.05".parse::<Amount>(),
+            Ok(Amount::from_cents(5).expect("positive"))
+        );
+        assert_eq!(
+            "0,5".parse::<Amount>(),
+            Ok(Amount::from_cents(50).expect("positive"))
+        );
+        assert_eq!(
+            "007".parse::<Amount>(),
+            Ok(Amount::from_cents(700).expect("positive"))
+        );
     }
 
     #[test]
@@ -173,14 +193,20 @@ mod tests {
         assert_eq!("0".parse::<Amount>(), Err(AmountError::Zero));
         assert_eq!("0,00".parse::<Amount>(), Err(AmountError::Zero));
         assert_eq!("000.0".parse::<Amount>(), Err(AmountError::Zero));
+        assert_eq!(Amount::from_cents(0), None);
     }
 
     #[test]
     fn amounts_display_in_spanish() {
-        assert_eq!(Amount::from_cents(123_456).to_string(), "1.234,56");
-        assert_eq!(Amount::from_cents(5).to_string(), "0,05");
         assert_eq!(
-            Amount::from_cents(10_000_000_000).to_string(),
+            Amount::from_cents(123_456).expect("positive").to_string(),
+            "1.234,56"
+        );
+        assert_eq!(Amount::from_cents(5).expect("positive").to_string(), "0,05");
+        assert_eq!(
+            Amount::from_cents(10_000_000_000)
+                .expect("positive")
+                .to_string(),
             "100.000.000,00"
         );
     }

@@ -8,6 +8,7 @@
 
 pub mod amount;
 pub mod assets;
+pub mod checked;
 pub mod config;
 pub mod receipt;
 pub mod render;
@@ -18,6 +19,7 @@ pub mod text;
 pub mod validate;
 
 pub use amount::Amount;
+pub use checked::{Email, Reference};
 pub use config::FormsConfig;
 pub use receipt::{MAX_RECEIPT_BYTES, ReceiptKind};
 pub use render::{UnknownForm, render_form};

@@ -110,6 +110,8 @@ pub mod names {
 /// `local@domain.tld`: the WHATWG e-mail grammar (what `type=email` checks)
 /// plus a dot in the domain, which the browser checks through `pattern`.
 pub const EMAIL_PATTERN: &str = r"[a-zA-Z0-9.!#$%&'*+\/=?\^_`\{\|\}~\-]+@[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?)+";
+/// The longest address SMTP can carry.
+pub const EMAIL_MAX_LENGTH: usize = 254;
 /// One to twenty order numbers separated by commas or spaces.
 pub const ORDERS_PATTERN: &str = r"[1-9][0-9]{0,9}([ ,;]+[1-9][0-9]{0,9}){0,19}";
 /// A bank reference: letters, digits and hyphens.
@@ -223,7 +225,7 @@ fn contact_fields() -> [Field; 2] {
             control: Control::Text(TextRules {
                 input_type: "email",
                 inputmode: Some("email"),
-                ..text(EMAIL_PATTERN, None, 254, "email")
+                ..text(EMAIL_PATTERN, None, EMAIL_MAX_LENGTH, "email")
             }),
             required: Required::Always,
             missing: "Indique su correo electrónico.",
@@ -287,7 +289,9 @@ fn payment_report_fields(config: &FormsConfig) -> Vec<Field> {
                 "El número que identifica cada servicio en la sección Órdenes. Si paga varios, sepárelos con comas."
                     .into(),
             ),
-            control: Control::Text(TextRules { inputmode: Some("numeric"), ..text(ORDERS_PATTERN, None, 250, "off") }),
+            // No `inputmode="numeric"`: phone keypads it brings up lack the comma
+            // that separates several orders.
+            control: Control::Text(text(ORDERS_PATTERN, None, 250, "off")),
             required: Required::Always,
             missing: "Indique el número de orden del servicio que pagó.",
             invalid: "Escriba solo números de orden separados por comas, por ejemplo 10452, 10453.",

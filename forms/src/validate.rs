@@ -5,6 +5,7 @@
 //! hold bad values.
 
 use crate::amount::{AMOUNT_PATTERN, Amount};
+use crate::checked::{Email, Reference};
 use crate::config::FormsConfig;
 use crate::receipt::ReceiptKind;
 use crate::spec::{AMOUNT_MAX_LENGTH, CHECKED, Control, Field, FormId, Required, names};
@@ -33,7 +34,7 @@ pub struct RawFile {
 pub struct Submission {
     pub form: FormId,
     pub name: String,
-    pub email: String,
+    pub email: Email,
     pub details: Details,
     pub attachment: Option<Attachment>,
     /// The key the page's script generated, when it ran.
@@ -68,7 +69,7 @@ pub struct PaymentReport {
     pub banco_destino: String,
     #[serde(with = "iso_date")]
     pub fecha: Date,
-    pub referencia: String,
+    pub referencia: Reference,
     pub banco_origen: Option<String>,
     /// Present when the customer asked for the printed fiscal invoice.
     pub direccion_envio: Option<String>,
@@ -237,11 +238,13 @@ pub fn validate(
             mensaje: values.take(names::MESSAGE),
         })),
     };
-    match details {
-        Some(details) if errors.is_empty() => Ok(Submission {
+    // The field's pattern already held, so the typed parse cannot fail.
+    let email = values.get(names::EMAIL).and_then(Email::parse);
+    match (details, email) {
+        (Some(details), Some(email)) if errors.is_empty() => Ok(Submission {
             form,
             name: values.take(names::NAME),
-            email: values.take(names::EMAIL),
+            email,
             details,
             attachment,
             idempotency_key,
@@ -374,6 +377,7 @@ fn payment_report(
         }
         result.ok()
     });
+    let reference = values.get(names::REFERENCE).and_then(Reference::parse);
     let currency = match config.currencies.as_slice() {
         [only] => only.clone(),
         _ => values.take(names::CURRENCY),
@@ -385,24 +389,28 @@ fn payment_report(
         metodo: values.take(names::METHOD),
         banco_destino: values.take(names::DESTINATION_BANK),
         fecha: date?,
-        referencia: values.take(names::REFERENCE).to_uppercase(),
+        referencia: reference?,
         banco_origen: values.remove(names::ORIGIN_BANK),
         direccion_envio: values.remove(names::SHIPPING_ADDRESS),
     })
 }
 
-/// A payment date: not in the future for anyone (the customer's day may be
-/// ahead of ours by up to 14 hours, UTC+14) and not older than allowed.
+/// A payment date: not in the future for anyone and not older than allowed
+/// for anyone. The page judges by the customer's own calendar, which runs
+/// from 12 hours behind UTC (UTC−12) to 14 hours ahead (UTC+14), so the
+/// server accepts every day that is today somewhere.
 fn payment_date(text: &str, max_age_days: u16, now: OffsetDateTime) -> Result<Date, &'static str> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = Date::parse(text, &format)
         .map_err(|_| "Indique una fecha válida, por ejemplo 2026-03-15.")?;
     let latest = (now + Duration::hours(14)).date();
-    let earliest = now.date() - Duration::days(i64::from(max_age_days));
+    let earliest = (now - Duration::hours(12)).date() - Duration::days(i64::from(max_age_days));
     if date > latest {
         Err("La fecha del pago no puede ser futura.")
     } else if date < earliest {
-        Err("La fecha es demasiado antigua: repórtela por ticket al departamento de Facturación.")
+        Err(
+            "La fecha es demasiado antigua: reporte este pago abriendo un ticket al departamento de Facturación.",
+        )
     } else {
         Ok(date)
     }

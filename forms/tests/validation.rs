@@ -27,7 +27,7 @@ fn a_complete_payment_report_is_parsed_into_typed_values() {
         panic!("payment details expected")
     };
     assert_eq!(p.ordenes, vec![10452, 10453]);
-    assert_eq!(p.monto, Amount::from_cents(123_456));
+    assert_eq!(p.monto, Amount::from_cents(123_456).expect("positive"));
     assert_eq!(p.moneda, "Bs");
     assert_eq!(p.referencia, "AB-0012345");
     assert_eq!(p.banco_origen.as_deref(), Some("Banco de Venezuela"));
@@ -71,7 +71,11 @@ fn spanish_and_plain_amounts_are_the_same_amount() {
         let Details::Payment(p) = s.details else {
             panic!()
         };
-        assert_eq!(p.monto, Amount::from_cents(123_456), "{input}");
+        assert_eq!(
+            p.monto,
+            Amount::from_cents(123_456).expect("positive"),
+            "{input}"
+        );
     }
 }
 
@@ -145,6 +149,34 @@ fn each_invalid_value_gets_its_field_error() {
             "{field}={value:?}: {message}"
         );
     }
+}
+
+#[test]
+fn the_payment_date_is_judged_by_the_customers_calendar_not_utc() {
+    use time::macros::datetime;
+    let date_at = |now, date| {
+        validate(
+            FormId::PaymentReport,
+            &with(FormId::PaymentReport, &[("fecha", date)]),
+            &config(),
+            now,
+        )
+        .map(|_| ())
+        .map_err(|e| e.get("fecha").map(str::to_owned))
+    };
+    // 22:00 on 26 November in Caracas (UTC−4): its page allows 90 days back
+    // from the 26th, and "today" is the 26th.
+    let caracas_evening = datetime!(2026-11-27 02:00 UTC);
+    assert_eq!(date_at(caracas_evening, "2026-08-28"), Ok(()));
+    assert_eq!(date_at(caracas_evening, "2026-11-26"), Ok(()));
+    // 08:00 on 28 November in Kiribati (UTC+14) while it is still the 27th in UTC.
+    assert_eq!(
+        date_at(datetime!(2026-11-27 18:00 UTC), "2026-11-28"),
+        Ok(())
+    );
+    // No calendar anywhere is two days ahead, or 92 days back.
+    assert!(date_at(NOW, "2026-11-29").is_err());
+    assert!(date_at(NOW, "2026-08-27").is_err());
 }
 
 #[test]

@@ -203,7 +203,7 @@ fn check_accepted(form: FormId, raw: &RawSubmission) -> Result<(), TestCaseError
     let name_len = html_length(&submission.name);
     prop_assert!((2..=100).contains(&name_len), "name length {name_len}");
     prop_assert!(full_match(SAFE_LINE, &submission.name));
-    prop_assert!(submission.email.contains('@') && submission.email.len() <= 254);
+    prop_assert!(submission.email.as_str().contains('@') && submission.email.as_str().len() <= 254);
     prop_assert!(full_match(SAFE_LINE, &submission.summary()));
     if let Some(attachment) = &submission.attachment {
         prop_assert_eq!(
@@ -220,7 +220,7 @@ fn check_accepted(form: FormId, raw: &RawSubmission) -> Result<(), TestCaseError
             prop_assert!(p.fecha <= (now + time::Duration::hours(14)).date());
             prop_assert!(p.fecha >= now.date() - time::Duration::days(90));
             prop_assert!(config.currencies.contains(&p.moneda));
-            prop_assert!(p.referencia.len() >= 4 && p.referencia.len() <= 30);
+            prop_assert!(p.referencia.as_str().len() >= 4 && p.referencia.as_str().len() <= 30);
         }
         Details::Ticket(t) => {
             prop_assert!(full_match(SAFE_LINE, &t.asunto));

@@ -139,7 +139,7 @@ pub async fn record(
             form: submission.form,
             created_at: now,
             name: submission.name.clone(),
-            email: submission.email.clone(),
+            email: submission.email.to_string(),
             summary: submission.summary(),
             details: submission.details.clone(),
             receipt: receipt.clone(),

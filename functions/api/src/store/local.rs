@@ -425,7 +425,7 @@ mod tests {
         Submission {
             form: FormId::Ticket,
             name: "Ana Pérez".into(),
-            email: "ana@example.com".into(),
+            email: help_forms::Email::parse("ana@example.com").expect("valid"),
             details: Details::Ticket(TicketRequest {
                 departamento: "facturacion".into(),
                 asunto: "Factura duplicada".into(),
@@ -612,7 +612,7 @@ mod tests {
             form: s.form,
             created_at: OffsetDateTime::now_utc(),
             name: s.name.clone(),
-            email: s.email.clone(),
+            email: s.email.to_string(),
             summary: s.summary(),
             details: s.details.clone(),
             receipt: None,
