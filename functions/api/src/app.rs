@@ -183,21 +183,32 @@ async fn submit_form(app: App, form: FormId, headers: HeaderMap, body: Body) -> 
             error_answer(StatusCode::CONFLICT, "Envío en proceso", text, json, &back)
         }
         Err(SubmitError::Store(error)) => {
-            let id = request_id(&headers);
             tracing::error!(form = form.slug(), %error, "no se pudo registrar el envío");
-            let text = format!(
+            unavailable(
                 "No pudimos registrar su envío por un problema de nuestro lado; no se guardó nada. \
-                 Inténtelo de nuevo en unos minutos. Si el problema continúa, indique este código: {id}."
-            );
-            error_answer(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Servicio no disponible",
-                &text,
+                 Inténtelo de nuevo en unos minutos.",
+                &headers,
                 json,
                 &back,
             )
         }
     }
+}
+
+/// A 503 for a failure on our side: a generic Spanish message with the
+/// request id, which the logs carry too, so support can find what happened.
+fn unavailable(text: &str, headers: &HeaderMap, json: bool, back: &str) -> Response {
+    let text = format!(
+        "{text} Si el problema continúa, indique este código: {}.",
+        request_id(headers)
+    );
+    error_answer(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Servicio no disponible",
+        &text,
+        json,
+        back,
+    )
 }
 
 fn error_answer(status: StatusCode, title: &str, text: &str, json: bool, back: &str) -> Response {
@@ -292,14 +303,9 @@ async fn ticket_status(
         Ok(None) => return not_found(),
         Err(error) => {
             tracing::error!(%error, "no se pudo leer el ticket");
-            let text = format!(
-                "No pudimos consultar el ticket en este momento. Inténtelo de nuevo en unos minutos (código {}).",
-                request_id(&headers)
-            );
-            return error_answer(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Servicio no disponible",
-                &text,
+            return unavailable(
+                "No pudimos consultar el ticket en este momento. Inténtelo de nuevo en unos minutos.",
+                &headers,
                 json,
                 site,
             );
@@ -395,11 +401,9 @@ async fn vote(State(app): State<App>, headers: HeaderMap, body: Body) -> Respons
     };
     if let Err(error) = app.store.vote(article, useful).await {
         tracing::error!(%error, "no se pudo registrar el voto");
-        let text = "No pudimos registrar su voto en este momento. Inténtelo de nuevo más tarde.";
-        return error_answer(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Servicio no disponible",
-            text,
+        return unavailable(
+            "No pudimos registrar su voto en este momento. Inténtelo de nuevo más tarde.",
+            &headers,
             json,
             &back,
         );

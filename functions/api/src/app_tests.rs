@@ -350,3 +350,169 @@ async fn a_vote_without_javascript_returns_to_the_article_thank_you_note() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/como-abrir-un-ticket/#gracias");
 }
+
+fn vote_request(body: &str) -> Request<Body> {
+    Request::post("/api/votos")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn every_failure_on_our_side_is_a_spanish_503_naming_the_request_id() {
+    let (store, app) = app();
+    let (_, first) = submit_json(&app, &payment()).await;
+    store.fail_receipt_upload.store(true, Ordering::SeqCst);
+    store.fail_reads_and_votes.store(true, Ordering::SeqCst);
+    let lookup = Request::get(format!(
+        "/api/tickets/{}?clave={}",
+        first["numero"],
+        first["clave"].as_str().unwrap_or("")
+    ))
+    .header(header::ACCEPT, "application/json")
+    .body(Body::empty())
+    .expect("request");
+    let requests = [
+        post("/api/reportes-de-pago", &report(), true),
+        lookup,
+        vote_request("articulo=como-abrir-un-ticket&util=si"),
+    ];
+    for request in requests {
+        let path = request.uri().path().to_owned();
+        let (status, headers, body) = send(&app, request).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        let id = headers["x-request-id"].to_str().expect("ascii");
+        let answer: Value = serde_json::from_str(&body).expect("json");
+        let message = answer["error"].as_str().expect("message");
+        assert!(message.starts_with("No pudimos"), "{path}: {message}");
+        assert!(
+            message.ends_with(&format!("indique este código: {id}.")),
+            "{path}: {message}"
+        );
+    }
+}
+
+fn cors_app() -> Router {
+    let config = ApiConfig {
+        cors_origin: Some(http::HeaderValue::from_static("https://ayuda.example.com")),
+        ..config()
+    };
+    router(Arc::new(MemoryStore::default()), config)
+}
+
+#[tokio::test]
+async fn cors_allows_the_site_origin_only() {
+    // The answer always names the site's origin, never the caller's or `*`,
+    // so a browser on any other page refuses to hand the answer over.
+    const SITE: &str = "https://ayuda.example.com";
+    let cors = cors_app();
+    for origin in [SITE, "https://otro.example.com", "http://ayuda.example.com"] {
+        let preflight = Request::options("/api/reportes-de-pago")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "accept")
+            .body(Body::empty())
+            .expect("request");
+        let (_, headers, _) = send(&cors, preflight).await;
+        assert_eq!(
+            headers
+                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                .map(|v| v.as_bytes()),
+            Some(SITE.as_bytes()),
+            "preflight from {origin}"
+        );
+
+        let mut request = post("/api/reportes-de-pago", &payment(), true);
+        request
+            .headers_mut()
+            .insert(header::ORIGIN, http::HeaderValue::from_static(origin));
+        let (status, headers, _) = send(&cors, request).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(
+            headers
+                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                .map(|v| v.as_bytes()),
+            Some(SITE.as_bytes()),
+            "answer to {origin}"
+        );
+    }
+    // Served with the site (no origin configured): no CORS headers at all.
+    let (_, app) = app();
+    let mut request = post("/api/reportes-de-pago", &payment(), true);
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, http::HeaderValue::from_static(SITE));
+    let (_, headers, _) = send(&app, request).await;
+    assert!(!headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+}
+
+/// Collects what the JSON log layer writes.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_are_json_lines_with_the_request_id_and_no_personal_data() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (_, app) = app();
+    let (status, headers, body) = send(&app, post("/api/reportes-de-pago", &report(), true)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let answer: Value = serde_json::from_str(&body).expect("json");
+    let id = headers["x-request-id"].to_str().expect("ascii").to_owned();
+    let key = answer["clave"].as_str().expect("access key").to_owned();
+    lookup(&app, &answer["numero"], &key).await;
+
+    let text = String::from_utf8(logs.0.lock().expect("log buffer").clone()).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["span"]["request_id"].as_str() == Some(id.as_str())),
+        "{text}"
+    );
+    let fields =
+        help_forms::testing::valid_fields(FormId::PaymentReport, OffsetDateTime::now_utc());
+    let personal = [
+        "nombre",
+        "correo",
+        "direccion_envio",
+        "referencia",
+        "banco_origen",
+    ];
+    for (name, value) in fields
+        .iter()
+        .filter(|(n, _)| personal.contains(&n.as_str()))
+    {
+        assert!(
+            !text.contains(value.as_str()),
+            "the log shows {name}: {text}"
+        );
+    }
+    assert!(!text.contains(&key), "the log shows the access key: {text}");
+    assert!(
+        !text.contains("IHDR"),
+        "the log shows receipt bytes: {text}"
+    );
+}

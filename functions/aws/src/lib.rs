@@ -36,6 +36,19 @@ pub fn https_client() -> aws_sdk_s3::config::SharedHttpClient {
         .build_https()
 }
 
+/// Time limits for every call. A submission makes at most four calls in a
+/// row (claim, receipt, commit, and a compensation when one fails), and the
+/// function has 20 seconds (infra/template.yaml): a stuck call must fail in
+/// time for the customer to get the Spanish 503 rather than a gateway 504.
+fn timeouts() -> aws_config::timeout::TimeoutConfig {
+    use std::time::Duration;
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .operation_attempt_timeout(Duration::from_secs(2))
+        .operation_timeout(Duration::from_millis(4500))
+        .build()
+}
+
 #[derive(Clone)]
 pub struct AwsStore {
     s3: aws_sdk_s3::Client,
@@ -75,6 +88,7 @@ impl AwsStore {
     pub async fn connect(bucket: String, table: String) -> Self {
         let shared = aws_config::from_env()
             .http_client(https_client())
+            .timeout_config(timeouts())
             .load()
             .await;
         let path_style =
@@ -585,5 +599,23 @@ impl AwsStore {
                 _ => return Ok(items),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn four_calls_that_each_time_out_still_end_before_the_function_does() {
+        let template = include_str!("../../../infra/template.yaml");
+        let seconds: u64 = template
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Timeout: "))
+            .expect("the function's Timeout in template.yaml")
+            .parse()
+            .expect("a number of seconds");
+        let per_call = super::timeouts()
+            .operation_timeout()
+            .expect("an operation timeout");
+        assert!(per_call * 4 < std::time::Duration::from_secs(seconds));
     }
 }

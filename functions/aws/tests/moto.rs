@@ -92,6 +92,10 @@ async fn a_report_stores_its_receipt_in_s3_and_its_ticket_in_dynamodb() {
         .expect("object");
     assert_eq!(object.content_type(), Some("image/png"));
     assert_eq!(
+        object.server_side_encryption(),
+        Some(&aws_sdk_s3::types::ServerSideEncryption::Aes256)
+    );
+    assert_eq!(
         object
             .body
             .collect()
@@ -188,6 +192,25 @@ async fn concurrent_duplicates_make_one_ticket_and_one_receipt() {
         .await
         .expect("list");
     assert_eq!(objects.key_count(), Some(1));
+    let key = objects.contents()[0].key().expect("object key");
+    let ticket = store
+        .ticket(form_api::store::TicketNumber(
+            numbers.into_iter().next().expect("one"),
+        ))
+        .await
+        .expect("read")
+        .expect("ticket exists");
+    assert_eq!(ticket.receipt.as_ref().map(|r| r.key.as_str()), Some(key));
+    let object = store
+        .s3()
+        .get_object()
+        .bucket(bucket(&store))
+        .key(key)
+        .send()
+        .await
+        .expect("object");
+    let bytes = object.body.collect().await.expect("bytes").into_bytes();
+    assert_eq!(bytes.as_ref(), receipt_bytes().as_slice());
     let counter = store
         .dynamo()
         .get_item()

@@ -35,15 +35,15 @@ async fn main() -> anyhow::Result<()> {
         .init();
 
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // A browser's Origin header never ends in a slash; a configured one might.
+    let site_origin = env("SITE_ORIGIN").map(|o| o.trim_end_matches('/').to_owned());
     let config = ApiConfig {
         forms: form_api::site_forms(SITE_TOML)?,
-        site_url: env("SITE_ORIGIN")
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .to_owned(),
-        cors_origin: env("SITE_ORIGIN")
-            .map(|o| http::HeaderValue::from_str(&o).context("SITE_ORIGIN no es un origen válido"))
+        cors_origin: site_origin
+            .as_deref()
+            .map(|o| http::HeaderValue::from_str(o).context("SITE_ORIGIN no es un origen válido"))
             .transpose()?,
+        site_url: site_origin.unwrap_or_default(),
     };
     let store: Arc<dyn Store> = if env("RECEIPTS_BUCKET").is_some() {
         Arc::new(form_api_aws::AwsStore::from_env().await?)

@@ -18,6 +18,8 @@ pub struct MemoryStore {
     pub fail_commit: AtomicBool,
     /// The commit is written but the caller is told it failed.
     pub lose_commit_answer: AtomicBool,
+    /// Ticket lookups and votes fail as if the database were down.
+    pub fail_reads_and_votes: AtomicBool,
 }
 
 #[derive(Default)]
@@ -43,6 +45,13 @@ impl MemoryStore {
 
     pub fn claim_count(&self) -> usize {
         self.state().claims.len()
+    }
+
+    fn fail_if(&self, switch: &AtomicBool) -> StoreResult<()> {
+        if switch.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("database down".into()));
+        }
+        Ok(())
     }
 }
 
@@ -148,6 +157,7 @@ impl Store for MemoryStore {
     }
 
     async fn ticket(&self, number: TicketNumber) -> StoreResult<Option<Ticket>> {
+        self.fail_if(&self.fail_reads_and_votes)?;
         Ok(self.state().tickets.get(&number.0).cloned())
     }
 
@@ -156,6 +166,7 @@ impl Store for MemoryStore {
     }
 
     async fn vote(&self, article: &str, useful: bool) -> StoreResult<()> {
+        self.fail_if(&self.fail_reads_and_votes)?;
         let mut state = self.state();
         let entry = state.votes.entry(article.to_owned()).or_default();
         if useful {
