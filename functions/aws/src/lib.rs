@@ -145,6 +145,24 @@ impl AwsStore {
         &self.dynamo
     }
 
+    /// A URL that lets whoever holds it download one receipt for `valid_for`,
+    /// signed with the caller's own credentials: for the staff, never the site.
+    pub async fn presigned_receipt_url(
+        &self,
+        receipt: &ReceiptRef,
+        valid_for: std::time::Duration,
+    ) -> anyhow::Result<String> {
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(valid_for)?;
+        let request = self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&receipt.key)
+            .presigned(config)
+            .await?;
+        Ok(request.uri().to_owned())
+    }
+
     async fn get(&self, pk: String) -> StoreResult<Option<Item>> {
         let out = self
             .dynamo

@@ -7,10 +7,11 @@ use clap::{Parser, Subcommand};
 use form_api::Store;
 use form_api::StoreError;
 use form_api::store::{Status, StatusChange, Ticket, TicketNumber};
+use help_forms::FormsConfig;
+use help_forms::spec::Control;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 
 /// Herramienta del personal: consultar tickets y comprobantes.
@@ -33,17 +34,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Guarda el comprobante de un ticket en un archivo.
+    /// Guarda el comprobante de un ticket en un archivo o, con AWS, da un
+    /// enlace de descarga firmado que vence en unos minutos.
     Receipt {
         numero: u64,
-        #[arg(long, value_name = "ARCHIVO")]
-        salida: PathBuf,
+        #[arg(
+            long,
+            value_name = "ARCHIVO",
+            required_unless_present = "url",
+            conflicts_with = "url"
+        )]
+        salida: Option<PathBuf>,
+        /// Imprime un enlace de descarga firmado (solo con S3).
+        #[arg(long)]
+        url: bool,
+        /// Minutos de validez del enlace.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60), requires = "url")]
+        minutos: u64,
     },
-    /// Lista los tickets, los más recientes primero.
+    /// Lista los tickets por atender (todos menos los cerrados), los más
+    /// recientes primero.
     List {
-        /// Solo los de este estado.
-        #[arg(long, value_enum)]
+        /// Solo los de este estado (cerrado incluido).
+        #[arg(long, value_enum, conflicts_with = "todos")]
         estado: Option<StatusArg>,
+        /// También los cerrados.
+        #[arg(long)]
+        todos: bool,
         /// Solo reportes de pago o solo tickets.
         #[arg(long, value_parser = ["reporte-de-pago", "ticket"])]
         tipo: Option<String>,
@@ -90,17 +107,38 @@ impl From<StatusArg> for Status {
     }
 }
 
+/// The form options, for the Spanish labels of what was chosen.
+const SITE_TOML: &str = include_str!("../../../site.toml");
+
+/// The storage the function writes to; the same rule picks it here.
+enum Backend {
+    Local(form_api::LocalStore),
+    Aws(form_api_aws::AwsStore),
+}
+
+impl Backend {
+    fn store(&self) -> &dyn Store {
+        match self {
+            Self::Local(store) => store,
+            Self::Aws(store) => store,
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let store: Arc<dyn Store> = if std::env::var("RECEIPTS_BUCKET").is_ok() {
-        Arc::new(form_api_aws::AwsStore::from_env().await?)
+    let non_empty = |name| std::env::var(name).is_ok_and(|v| !v.is_empty());
+    let backend = if non_empty("RECEIPTS_BUCKET") {
+        Backend::Aws(form_api_aws::AwsStore::from_env().await?)
     } else {
-        Arc::new(form_api::LocalStore::open(&cli.data_dir)?)
+        Backend::Local(form_api::LocalStore::open(&cli.data_dir)?)
     };
+    let store = backend.store();
+    let forms = form_api::site_forms(SITE_TOML)?;
     match cli.command {
         Command::Show { numero, json } => {
-            let ticket = find(store.as_ref(), numero).await?;
+            let ticket = find(store, numero).await?;
             let receipt = match &ticket.receipt {
                 Some(r) => store.receipt(r).await?,
                 None => None,
@@ -111,28 +149,45 @@ async fn main() -> anyhow::Result<()> {
                     serde_json::to_string_pretty(&as_json(&ticket, receipt.as_deref()))?
                 );
             } else {
-                print!("{}", as_text(&ticket, receipt.as_deref()));
+                print!("{}", as_text(&ticket, receipt.as_deref(), &forms));
             }
         }
-        Command::Receipt { numero, salida } => {
-            let ticket = find(store.as_ref(), numero).await?;
+        Command::Receipt {
+            numero,
+            salida,
+            url,
+            minutos,
+        } => {
+            let ticket = find(store, numero).await?;
             let Some(reference) = &ticket.receipt else {
                 bail!("el ticket {numero} no tiene comprobante")
             };
-            let bytes = store
-                .receipt(reference)
-                .await?
-                .with_context(|| format!("falta el comprobante {}", reference.key))?;
-            std::fs::write(&salida, &bytes)
-                .with_context(|| format!("no se pudo escribir {}", salida.display()))?;
-            println!(
-                "Comprobante del ticket {numero} guardado en {} ({} bytes)",
-                salida.display(),
-                bytes.len()
-            );
+            match (salida, &backend) {
+                (Some(salida), _) => {
+                    let bytes = store
+                        .receipt(reference)
+                        .await?
+                        .with_context(|| format!("falta el comprobante {}", reference.key))?;
+                    std::fs::write(&salida, &bytes)
+                        .with_context(|| format!("no se pudo escribir {}", salida.display()))?;
+                    println!(
+                        "Comprobante del ticket {numero} guardado en {} ({} bytes)",
+                        salida.display(),
+                        bytes.len()
+                    );
+                }
+                (None, Backend::Aws(aws)) if url => {
+                    let valid_for = std::time::Duration::from_secs(minutos * 60);
+                    println!("{}", aws.presigned_receipt_url(reference, valid_for).await?);
+                }
+                (None, _) => bail!(
+                    "--url solo funciona con S3 (RECEIPTS_BUCKET); en el almacenamiento local use --salida ARCHIVO"
+                ),
+            }
         }
         Command::List {
             estado,
+            todos,
             tipo,
             desde,
             spam,
@@ -151,7 +206,10 @@ async fn main() -> anyhow::Result<()> {
                 .tickets()
                 .await?
                 .into_iter()
-                .filter(|t| estado.is_none_or(|e| t.status == Status::from(e)))
+                .filter(|t| match estado {
+                    Some(e) => t.status == Status::from(e),
+                    None => todos || t.status != Status::Closed,
+                })
                 .filter(|t| tipo.as_deref().is_none_or(|k| t.form.slug() == k))
                 .filter(|t| since.is_none_or(|d| t.created_at.date() >= d))
                 .filter(|t| spam || t.spam.is_none())
@@ -173,7 +231,7 @@ async fn main() -> anyhow::Result<()> {
             estado,
             mensaje,
         } => {
-            let ticket = find(store.as_ref(), numero).await?;
+            let ticket = find(store, numero).await?;
             let change = StatusChange {
                 at: time::OffsetDateTime::now_utc(),
                 status: estado.into(),
@@ -239,6 +297,39 @@ fn table(tickets: &[Ticket]) -> String {
     out
 }
 
+/// The stored details under the form's own Spanish labels, with the
+/// options' labels instead of their values; the fields the customer did not
+/// fill in are left out.
+fn details_text(ticket: &Ticket, forms: &FormsConfig) -> String {
+    let Ok(serde_json::Value::Object(details)) = serde_json::to_value(&ticket.details) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for field in ticket.form.fields(forms) {
+        let Some(value) = details.get(field.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let text = match value {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        };
+        let text = match &field.control {
+            Control::Select(choices) => choices
+                .iter()
+                .find(|c| c.value == text)
+                .map_or(text, |c| c.label.clone()),
+            _ => text,
+        };
+        out.push_str(&format!("{}: {text}\n", field.label));
+    }
+    out
+}
+
 async fn find(store: &dyn Store, number: u64) -> anyhow::Result<Ticket> {
     store
         .ticket(TicketNumber(number))
@@ -267,7 +358,7 @@ fn as_json(ticket: &Ticket, receipt: Option<&[u8]>) -> serde_json::Value {
     })
 }
 
-fn as_text(ticket: &Ticket, receipt: Option<&[u8]>) -> String {
+fn as_text(ticket: &Ticket, receipt: Option<&[u8]>, forms: &FormsConfig) -> String {
     let mut out = format!(
         "Ticket {}  ({})\nEstado: {}\nFecha: {}\nNombre: {}\nCorreo: {}\nResumen: {}\n",
         ticket.number,
@@ -278,16 +369,7 @@ fn as_text(ticket: &Ticket, receipt: Option<&[u8]>) -> String {
         ticket.email,
         ticket.summary
     );
-    if let Ok(serde_json::Value::Object(details)) = serde_json::to_value(&ticket.details) {
-        for (name, value) in details {
-            out.push_str(&format!(
-                "{name}: {}\n",
-                value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_owned)
-            ));
-        }
-    }
+    out.push_str(&details_text(ticket, forms));
     match (&ticket.receipt, receipt) {
         (Some(r), Some(_)) => out.push_str(&format!(
             "Comprobante: {} ({} bytes)\n",
