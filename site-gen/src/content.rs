@@ -131,6 +131,39 @@ struct RawFrontMatter {
 
 const FRONT_MATTER_HELP: &str = "el archivo debe empezar con una línea +++, seguida de title, description, category y order en TOML, y otra línea +++";
 
+/// The fields of the front matter, as a writer reads them in an error.
+const FRONT_MATTER_FIELDS: &str = "title, description, category, order, related y tags";
+
+/// The toml crate's English message, said in Spanish with how to fix it;
+/// unknown messages are kept after a general hint.
+fn front_matter_error(message: &str) -> String {
+    let quoted = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        let name = rest.strip_prefix('`')?.split('`').next()?;
+        Some(name.to_owned())
+    };
+    if let Some(name) = quoted("missing field ") {
+        format!(
+            "falta el campo «{name}»: agréguelo entre las dos líneas +++ (son obligatorios title, description, category y order)"
+        )
+    } else if let Some(name) = quoted("unknown field ") {
+        format!(
+            "campo desconocido «{name}»: los campos posibles son {FRONT_MATTER_FIELDS}; corrija el nombre o quítelo"
+        )
+    } else if message.starts_with("invalid type: ") && message.contains("expected i64") {
+        "«order» debe ser un número entero sin comillas, por ejemplo order = 2".to_owned()
+    } else if message.starts_with("invalid type: ") && message.contains("expected a sequence") {
+        "«related» y «tags» son listas: escríbalas entre corchetes, por ejemplo tags = [\"pagos\"]"
+            .to_owned()
+    } else if message.contains("string") && message.contains("expected `\"`") {
+        "texto sin cerrar: termine el valor con comillas dobles (\")".to_owned()
+    } else {
+        format!(
+            "front matter TOML no válido ({message}): cada línea es clave = valor, con los textos entre comillas dobles"
+        )
+    }
+}
+
 /// Splits and parses the front matter of `file`.
 pub fn parse_document<'a>(
     file: &'a SourceFile,
@@ -174,17 +207,18 @@ pub fn parse_document<'a>(
 
     let raw: RawFrontMatter = toml::from_str(&text[front_start..front_end]).map_err(|e| {
         let at = e.span().map_or(start, |span| front_start + span.start);
-        error(
-            at,
-            format!("front matter TOML no válido: {}", e.message().trim()),
-        )
+        error(at, front_matter_error(e.message().trim()))
     })?;
 
-    for field in [&raw.title, &raw.description, &raw.category] {
+    for (name, field) in [
+        ("title", &raw.title),
+        ("description", &raw.description),
+        ("category", &raw.category),
+    ] {
         if field.get_ref().trim().is_empty() {
             return Err(error(
                 front_start + field.span().start,
-                "el valor no puede estar vacío".into(),
+                format!("«{name}» no puede estar vacío: escriba su texto entre las comillas"),
             ));
         }
     }

@@ -30,8 +30,23 @@ fn assert_reported(prefix: &str) {
 }
 
 #[test]
-fn bad_front_matter_is_reported_with_file_and_line() {
-    assert_reported("content/front-matter-roto.md:4: front matter TOML no válido: ");
+fn bad_front_matter_is_reported_with_file_and_line_and_how_to_fix_it() {
+    assert_reported(
+        "content/front-matter-roto.md:4: texto sin cerrar: termine el valor con comillas dobles",
+    );
+    assert_reported("content/campo-faltante.md:2: falta el campo «description»: agréguelo");
+    assert_reported(
+        "content/campo-desconocido.md:6: campo desconocido «autor»: los campos posibles son",
+    );
+    assert_reported("content/tipo-incorrecto.md:5: «order» debe ser un número entero sin comillas");
+    assert_reported("content/etiquetas-sin-lista.md:6: «related» y «tags» son listas");
+    assert_reported("content/valor-vacio.md:3: «description» no puede estar vacío");
+}
+
+/// The whole text of every message, where and how to fix included.
+#[test]
+fn every_error_says_where_it_is_and_how_to_fix_it() {
+    insta::assert_snapshot!(errors().join("\n"));
 }
 
 #[test]
@@ -95,15 +110,20 @@ fn all_errors_are_collected_before_failing_and_nothing_else_is_reported() {
         [
             "content/ancla-inexistente.md:11",
             "content/ancla-inexistente.md:13",
+            "content/campo-desconocido.md:6",
+            "content/campo-faltante.md:2",
             "content/categoria-desconocida.md:4",
             "content/enlace-roto.md:8",
             "content/enlace-roto.md:10",
             "content/enlace-roto.md:10",
+            "content/etiquetas-sin-lista.md:6",
             "content/front-matter-roto.md:4",
             "content/html-en-bruto.md:10",
             "content/id-repetido.md:8",
             "content/otra-carpeta/duplicado.md:1",
             "content/relacionado-desconocido.md:8",
+            "content/tipo-incorrecto.md:5",
+            "content/valor-vacio.md:3",
         ]
     );
 }
@@ -124,7 +144,7 @@ fn the_cli_prints_each_error_on_its_own_line_and_fails() {
         lines[..lines.len() - 1],
         errors().iter().map(String::as_str).collect::<Vec<_>>()[..]
     );
-    assert_eq!(lines[lines.len() - 1], "El sitio no se generó: 11 errores.");
+    assert_eq!(lines[lines.len() - 1], "El sitio no se generó: 16 errores.");
     assert!(output.stdout.is_empty());
 }
 
