@@ -55,7 +55,9 @@
     return '';
   };
 
-  const controls = form => [...form.elements].filter(c => c.id && 'invalido' in c.dataset);
+  // The visible fields; not the honeypot, the hidden inputs or the button.
+  const validated = control => control.closest('.campo') !== null;
+  const controls = form => [...form.elements].filter(validated);
 
   const updateConditions = form => each(form, '[data-si-campo]', box => {
     const trigger = form.elements[box.dataset.siCampo];
@@ -144,7 +146,7 @@
     updateConditions(form);
     form.addEventListener('change', ({ target: control }) => {
       updateConditions(form);
-      if ('invalido' in control.dataset) showError(control, problem(control));
+      if (validated(control)) showError(control, problem(control));
     });
 
     const submit = () => {

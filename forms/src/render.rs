@@ -86,27 +86,33 @@ fn render_field(html: &mut String, id_prefix: &str, field: &Field) {
     } else {
         String::new()
     };
-    // An optional field has no "missing" message; forms.js validates every
-    // control that carries `data-invalido`.
+    // An optional field has no "missing" message. A list, a box or a file
+    // cannot hold a malformed value in the browser (the file's type is
+    // judged by the server), so only typed fields carry `data-invalido`.
     let missing = if field.missing.is_empty() {
         String::new()
     } else {
         format!(r#" data-falta="{}""#, escape(field.missing))
     };
+    let invalid = match field.control {
+        Control::Select(_) | Control::Checkbox | Control::File { .. } => String::new(),
+        _ => format!(r#" data-invalido="{}""#, escape(field.invalid)),
+    };
     let common = format!(
-        r#"id="{id}" name="{name}"{described}{missing} data-invalido="{invalid}"{required}"#,
+        r#"id="{id}" name="{name}"{described}{missing}{invalid}{required}"#,
         name = field.name,
-        invalid = escape(field.invalid),
     );
     let label = |html: &mut String| {
-        let mark = if field.required == Required::Always {
-            r#" <span class="obligatorio" aria-hidden="true">*</span>"#
+        // forms.css adds the asterisk, hidden from screen readers, which
+        // announce `required` themselves.
+        let class = if field.required == Required::Always {
+            r#" class="requerido""#
         } else {
             ""
         };
         let _ = write!(
             html,
-            r#"<label for="{id}">{}{mark}</label>"#,
+            r#"<label for="{id}"{class}>{}</label>"#,
             escape(field.label)
         );
     };
@@ -120,12 +126,12 @@ fn render_field(html: &mut String, id_prefix: &str, field: &Field) {
         }
     };
     match &field.control {
-        Control::Hidden { pattern } => {
+        // The script fills these in; only the server checks their pattern.
+        Control::Hidden { .. } => {
             let _ = writeln!(
                 html,
-                r#"<input type="hidden" name="{}" value="" data-patron="{}">"#,
-                field.name,
-                escape(pattern)
+                r#"<input type="hidden" name="{}" value="">"#,
+                field.name
             );
             return;
         }

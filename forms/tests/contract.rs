@@ -448,9 +448,23 @@ fn assert_rendered_as_defined(html: &Html, field: &help_forms::spec::Field) {
     }
     let id = attr("id").expect("visible controls have an id");
     let label = Selector::parse(&format!(r#"label[for="{id}"]"#)).expect("selector");
-    assert!(
-        html.select(&label).next().is_some(),
-        "{} has a label",
+    let label = html.select(&label).next();
+    assert!(label.is_some(), "{} has a label", field.name);
+    assert_eq!(
+        label.and_then(|l| l.value().attr("class")) == Some("requerido"),
+        field.required == Required::Always,
+        "the label of {} is marked required exactly when the field is",
+        field.name
+    );
+    // The script shows `data-invalido` for values a browser can hold.
+    let typed = !matches!(
+        field.control,
+        Control::Select(_) | Control::Checkbox | Control::File { .. }
+    );
+    assert_eq!(
+        attr("data-invalido"),
+        typed.then_some(field.invalid),
+        "data-invalido of {}",
         field.name
     );
     // The help text, when there is one; forms.js adds the error box.

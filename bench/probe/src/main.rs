@@ -5,7 +5,7 @@
 //! bench-probe live-reload --bin target/release/site-gen --root DIR --data-dir DIR [--runs 10]
 //! bench-probe startup --bin target/release/form-function --data-dir DIR [--runs 20]
 //! bench-probe submissions --bin target/release/form-function --data-dir DIR [--count 1000] [--receipt-bytes 1048576]
-//! bench-probe page-weight --dir PUBLIC [--top 10] [--limit 30720]
+//! bench-probe page-weight --dir PUBLIC [--top 10] [--limit 30000]
 //! bench-probe criterion --file target/criterion/GROUP/BENCH/new/estimates.json
 //! ```
 //!
@@ -530,7 +530,8 @@ fn submissions(options: &Options) -> Result<()> {
 fn page_weight(options: &Options) -> Result<()> {
     let dir = options.path("dir")?;
     let top = options.number("top", 10)?;
-    let limit = options.number("limit", 30 * 1024)?;
+    // 30 KB read strictly: 30,000 bytes, not 30 KiB.
+    let limit = options.number("limit", 30_000)?;
     let mut pages = Vec::new();
     collect_html(&dir, &mut pages)?;
     let mut rows: Vec<(usize, usize, usize, String, String)> = Vec::new();
