@@ -18,7 +18,12 @@ moto_start
 trap moto_stop EXIT
 
 step "Rust: pruebas unitarias, de integración y contra moto"
-REQUIRE_MOTO=1 cargo test --workspace
+# The load tests run apart, with their output shown: they print p50/p99.
+REQUIRE_MOTO=1 cargo test --workspace -- --skip concurrent_reports
+REQUIRE_MOTO=1 cargo test -p e2e --test load -- --nocapture
+
+step "Fuzzing acotado: análisis de solicitudes y validación"
+PROPTEST_CASES=1000 FUZZ_SECONDS=60 tests/fuzz.sh
 
 step "Infraestructura: SAM → CloudFormation, cfn-lint, checkov"
 infra/validate.sh
