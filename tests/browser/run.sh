@@ -16,11 +16,8 @@ case "$target" in /*) ;; *) target="$root/$target" ;; esac
 started=$SECONDS
 
 cd "$root"
-packages=(-p site-gen -p form-function)
-# The staff CLI reads stored tickets back; build it when the workspace has it.
-if cargo pkgid -q ayuda-staff >/dev/null 2>&1; then
-  packages+=(-p ayuda-staff)
-fi
+# ayuda-staff: the staff CLI, with which the scenarios read stored tickets back.
+packages=(-p site-gen -p form-function -p ayuda-staff)
 echo "[run] cargo build ${packages[*]} --bins"
 cargo build --quiet "${packages[@]}" --bins
 
