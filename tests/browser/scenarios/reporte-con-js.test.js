@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { formClock } from '../lib/browser.js';
+import { setTimeOnPage } from '../lib/browser.js';
 import { useServerAndBrowser } from '../lib/harness.js';
 import {
   FORM, PAYMENT_PAGE, RECEIPT_FIXTURE, box, control, fileFacts, fillPaymentForm, paymentData, submitButton,
@@ -15,8 +15,7 @@ import { findTicket, saveReceipt, showTicket } from '../lib/staff.js';
 const env = useServerAndBrowser();
 
 test('un reporte de pago con JavaScript recibe su número de ticket y queda guardado tal cual', async (t) => {
-  const page = await env.open(PAYMENT_PAGE);
-  const clock = await formClock(page, FORM);
+  const page = await env.open(PAYMENT_PAGE, {}, { holdClock: true });
   const data = paymentData();
 
   // Hidden until they apply.
@@ -34,7 +33,7 @@ test('un reporte de pago con JavaScript recibe su número de ticket y queda guar
   assert.equal(await page.locator(control('direccion_envio')).evaluate((c) => c.required), true, 'la dirección debe ser obligatoria con la casilla marcada');
 
   // Not within the 3-second time trap: this is a person.
-  await clock.waitAtLeast(3_500);
+  await setTimeOnPage(page, 3_500);
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/reportes-de-pago') && r.request().method() === 'POST'),
     submitButton(page).click(),
