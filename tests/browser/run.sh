@@ -3,7 +3,8 @@
 # the site into a temp folder, then runs with Node's test runner the
 # scenarios (tests/browser/scenarios/, each file with its own `site-gen
 # serve` and fresh data dir) and the whole-site checks (tests/browser/checks/:
-# axe on every page, the Nu HTML checker, lychee).
+# axe on every page, the Nu HTML checker on the site and on the pages the
+# scenarios saved from the form function, lychee).
 #
 # Extra arguments go to `node --test`, e.g. `--test-name-pattern=doble`.
 # TEST_CONCURRENCY sets how many test files run at once (default 2).
@@ -26,6 +27,9 @@ trap 'rm -rf "$site_dir"' EXIT
 "$target/debug/site-gen" --root "$root" build --out "$site_dir"
 
 cd "$here"
+# The scenarios save here the pages the form function renders; the checks
+# validate what this run saved, never a previous run's.
+rm -rf artifacts/paginas-de-la-funcion
 mkdir -p artifacts
 node_test() {
   SITE_DIR="$site_dir" node --test \

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { formatViolations } from '../lib/axe.js';
+import { saveFunctionPage } from '../lib/function-pages.js';
 import { useServerAndBrowser } from '../lib/harness.js';
 import {
   PAYMENT_PAGE, asFilled, box, control, fillPaymentForm, paymentData, storedReport, submitButton,
@@ -21,13 +22,16 @@ test('sin JavaScript, el envío normal lleva a la página de confirmación con e
   assert.ok(await page.locator(box('direccion_envio')).isVisible(), 'sin JS, la dirección debe verse');
   await fillPaymentForm(page, data);
 
-  const [post] = await Promise.all([
+  const [post, confirmation] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/reportes-de-pago') && r.request().method() === 'POST'),
+    page.waitForResponse((r) => /\/api\/tickets\/\d+\?clave=[0-9a-f]+&recibido=1$/.test(r.url())),
     submitButton(page).click(),
   ]);
   assert.equal(post.status(), 303, `el POST sin JS debía responder 303; respondió ${post.status()}`);
   const location = post.headers().location ?? '';
   assert.match(location, /tickets\/\d+\?clave=[0-9a-f]+&recibido=1$/, `Location inesperado: ${location}`);
+  assert.equal(confirmation.status(), 200);
+  await saveFunctionPage('confirmacion-sin-js', confirmation);
 
   await page.waitForURL(/\/api\/tickets\/\d+\?clave=[0-9a-f]+&recibido=1$/);
   const number = /\/api\/tickets\/(\d+)\?/.exec(page.url())[1];
@@ -48,7 +52,12 @@ test('sin JavaScript, el envío normal lleva a la página de confirmación con e
     const lookup = await env.open('/consultar-ticket/', NO_JS);
     await lookup.getByLabel('Número de ticket').fill(number);
     await lookup.getByLabel('Clave de acceso').fill(key);
-    await lookup.getByRole('button', { name: 'Consultar' }).click();
+    const [status] = await Promise.all([
+      lookup.waitForResponse((r) => r.url().endsWith(`/api/tickets/${number}?clave=${key}`)),
+      lookup.getByRole('button', { name: 'Consultar' }).click(),
+    ]);
+    assert.equal(status.status(), 200);
+    await saveFunctionPage('estado-del-ticket', status);
     await lookup.waitForURL(new RegExp(`/api/tickets/${number}\\?clave=${key}$`));
     assert.equal(await lookup.locator('h1').innerText(), `Ticket ${number}`);
     assert.equal((await lookup.locator('dd.estado').innerText()).trim(), 'Abierto');
@@ -77,6 +86,7 @@ test('sin JavaScript, un monto sobre el máximo recibe los errores del servidor 
     submitButton(page).click(),
   ]);
   assert.equal(post.status(), 422);
+  await saveFunctionPage('errores-422', post);
   await page.waitForLoadState();
   assert.equal(await page.locator('h1').innerText(), 'Revise los datos del formulario');
   const errors = await page.locator('.errores').innerText();
