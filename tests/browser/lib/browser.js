@@ -1,4 +1,5 @@
 // Debian's Chromium through playwright-core: never a downloaded browser.
+import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -67,4 +68,18 @@ export async function setTimeOnPage(page, ms) {
   const now = await page.evaluate(() => performance.now());
   if (now > ms) throw new Error(`el reloj de la página ya marca ${now} ms (¿se abrió con holdClock?); no puede volver a ${ms} ms`);
   await page.clock.fastForward(ms - now);
+}
+
+/**
+ * Returns once every request the page started before this call has been
+ * reported to the test (`page.on('request')`): the page fetches a marker
+ * URL, and Chromium reports a page's requests in the order it starts them.
+ * For asserting that a request was not made, instead of waiting a while.
+ */
+export async function requestsReported(page) {
+  const marker = `/robots.txt?marca=${randomUUID()}`;
+  await Promise.all([
+    page.waitForRequest((request) => request.url().endsWith(marker)),
+    page.evaluate((url) => fetch(url).then((response) => response.text()), marker),
+  ]);
 }

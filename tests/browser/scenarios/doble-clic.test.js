@@ -1,7 +1,7 @@
 // A double click on «Enviar reporte de pago» makes one ticket, not two.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeOnPage } from '../lib/browser.js';
+import { requestsReported, setTimeOnPage } from '../lib/browser.js';
 import { useServerAndBrowser } from '../lib/harness.js';
 import { FORM, PAYMENT_PAGE, fillPaymentForm, paymentData, submitButton } from '../lib/payment.js';
 import { findTicket, showTicket } from '../lib/staff.js';
@@ -19,7 +19,7 @@ test('un doble clic en el botón de envío crea un solo ticket', async () => {
   const result = page.locator(`${FORM} .formulario-resultado`);
   await result.waitFor({ state: 'visible' });
   assert.equal((await result.locator('.numero-ticket').innerText()).trim(), '1');
-  await page.waitForTimeout(1_000); // room for a second request, if one were coming
+  await requestsReported(page); // a second post, made by the second click, would be counted by now
 
   assert.equal(posts.length, 1, `el doble clic envió ${posts.length} peticiones; el script debía enviar una`);
   const first = await showTicket(env.server.dataDir, 1);
