@@ -3,7 +3,8 @@
 # the site into a temp folder, then runs with Node's test runner the
 # scenarios (tests/browser/scenarios/, each file with its own `site-gen
 # serve` and fresh data dir) and the whole-site checks (tests/browser/checks/:
-# axe on every page, the Nu HTML checker, lychee).
+# axe on every page, the Nu HTML checker on the site and on the pages the
+# scenarios saved from the form function, lychee).
 #
 # Extra arguments go to `node --test`, e.g. `--test-name-pattern=doble`.
 # TEST_CONCURRENCY sets how many test files run at once (default 2).
@@ -16,11 +17,8 @@ case "$target" in /*) ;; *) target="$root/$target" ;; esac
 started=$SECONDS
 
 cd "$root"
-packages=(-p site-gen -p form-function)
-# The staff CLI reads stored tickets back; build it when the workspace has it.
-if cargo pkgid -q ayuda-staff >/dev/null 2>&1; then
-  packages+=(-p ayuda-staff)
-fi
+# ayuda-staff: the staff CLI, with which the scenarios read stored tickets back.
+packages=(-p site-gen -p form-function -p ayuda-staff)
 echo "[run] cargo build ${packages[*]} --bins"
 cargo build --quiet "${packages[@]}" --bins
 
@@ -29,6 +27,9 @@ trap 'rm -rf "$site_dir"' EXIT
 "$target/debug/site-gen" --root "$root" build --out "$site_dir"
 
 cd "$here"
+# The scenarios save here the pages the form function renders; the checks
+# validate what this run saved, never a previous run's.
+rm -rf artifacts/paginas-de-la-funcion
 mkdir -p artifacts
 node_test() {
   SITE_DIR="$site_dir" node --test \

@@ -1,11 +1,14 @@
-// The generated HTML passes the Nu checker, and lychee finds no broken
-// link or fragment (offline; the form API's /api/ links are served by the
-// function, not the site).
+// The generated HTML and the pages the form function rendered during the
+// scenarios (lib/function-pages.js) pass the Nu checker, and lychee finds no
+// broken link or fragment in the site (offline; the form API's /api/ links
+// are served by the function, not the site).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
+import { functionPagesDir } from '../lib/function-pages.js';
 import { browserDir, repoRoot } from '../lib/paths.js';
 import { siteDir } from '../lib/site.js';
 
@@ -20,12 +23,22 @@ function run(command, args) {
   });
 }
 
-test('el Nu HTML Checker no encuentra errores en el sitio generado', async () => {
+async function assertValidHtml(dir) {
   assert.ok(existsSync(VNU_JAR), `falta ${VNU_JAR}: ejecute tests/browser/setup.sh`);
-  const dir = await siteDir();
   const { code, stdout, stderr } = await run('java', ['-Xss16m', '-XX:TieredStopAtLevel=1', '-jar', VNU_JAR,
     '--errors-only', '--skip-non-html', dir]);
   assert.equal(code, 0, `vnu.jar encontró errores (código ${code}):\n${stderr}${stdout}`);
+}
+
+test('el Nu HTML Checker no encuentra errores en el sitio generado', async () => {
+  await assertValidHtml(await siteDir());
+});
+
+test('el Nu HTML Checker no encuentra errores en las páginas que generó la función', async (t) => {
+  const saved = (await readdir(functionPagesDir).catch(() => [])).filter((name) => name.endsWith('.html'));
+  assert.ok(saved.length > 0, `no hay páginas de la función en ${functionPagesDir}: las guardan los escenarios (run.sh los corre antes)`);
+  t.diagnostic(`páginas de la función: ${saved.join(', ')}`);
+  await assertValidHtml(functionPagesDir);
 });
 
 test('lychee no encuentra enlaces ni fragmentos rotos en el sitio generado', async () => {

@@ -1,4 +1,5 @@
 // Debian's Chromium through playwright-core: never a downloaded browser.
+import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -47,26 +48,38 @@ export async function openPage(browser, contextOptions = {}) {
 }
 
 /**
- * The form's own clock. The server stores as spam what is submitted less
- * than 3 s after the page's script enhanced the form (its `tiempo_de_llenado`),
- * and on a loaded machine the script may run well after navigation started.
- * Call right after opening the page: it waits for the script to have set the
- * form's idempotency key, so the clock starts no earlier than the script's.
+ * Pauses the page's clock at 0 (`performance.now()`, timers, `Date` stay
+ * put): call before navigating. Time then passes in the page only through
+ * `setTimeOnPage`. lib/harness.js does it for `open(path, options, { holdClock: true })`.
  */
-export async function formClock(page, formSelector) {
-  await page.waitForFunction((selector) => {
-    const form = document.querySelector(selector);
-    return Boolean(form && form.elements.idempotencia && form.elements.idempotencia.value);
-  }, formSelector);
-  const start = await page.evaluate(() => performance.now());
-  return {
-    /** Waits until at least `ms` have passed on the form's clock. */
-    async waitAtLeast(ms) {
-      const elapsed = (await page.evaluate(() => performance.now())) - start;
-      if (elapsed < ms) await page.waitForTimeout(ms - elapsed);
-    },
-    async elapsed() {
-      return (await page.evaluate(() => performance.now())) - start;
-    },
-  };
+export async function holdClock(page) {
+  await page.clock.pauseAt(Date.now());
+}
+
+/**
+ * The fill-time trap under the test's control. The form's script sends as
+ * `tiempo_de_llenado` the page's `performance.now()` when the form is sent
+ * (time since the page began loading), and the server stores as spam what
+ * took less than 3 s. On a page whose clock is held, this moves the page's
+ * clock to `ms`: the form then reports exactly `ms`, however long the
+ * browser really took to fill it in.
+ */
+export async function setTimeOnPage(page, ms) {
+  const now = await page.evaluate(() => performance.now());
+  if (now > ms) throw new Error(`el reloj de la página ya marca ${now} ms (¿se abrió con holdClock?); no puede volver a ${ms} ms`);
+  await page.clock.fastForward(ms - now);
+}
+
+/**
+ * Returns once every request the page started before this call has been
+ * reported to the test (`page.on('request')`): the page fetches a marker
+ * URL, and Chromium reports a page's requests in the order it starts them.
+ * For asserting that a request was not made, instead of waiting a while.
+ */
+export async function requestsReported(page) {
+  const marker = `/robots.txt?marca=${randomUUID()}`;
+  await Promise.all([
+    page.waitForRequest((request) => request.url().endsWith(marker)),
+    page.evaluate((url) => fetch(url).then((response) => response.text()), marker),
+  ]);
 }

@@ -1,6 +1,7 @@
 // The payment report form (`form[data-formulario="reporte-de-pago"]`) on the payment tutorial.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fixture } from './paths.js';
 
 export const PAYMENT_PAGE = '/como-hacer-un-reporte-de-pago/';
@@ -70,4 +71,47 @@ export function submitButton(page) {
 export function fileFacts(file) {
   const bytes = readFileSync(file);
   return { bytes, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * What `ayuda-staff show --json` must hold (nombre, correo, detalles,
+ * comprobante) for a report sent filled in with `data` (see paymentData).
+ * Every field of `data` has its place here, and a field this does not know
+ * throws: a field added to the form cannot go uncompared. The store has no
+ * flag of its own for the printed invoice: ticking «factura_fisica» is what
+ * keeps the shipping address, which is null without it (as the bank of
+ * origin is without a transfer).
+ */
+export function storedReport(data) {
+  const places = ['ordenes', 'monto', 'moneda', 'metodo', 'banco_destino', 'fecha', 'referencia', 'banco_origen',
+    'factura_fisica', 'direccion_envio', 'nombre', 'correo', 'comprobante'];
+  const unknown = Object.keys(data).filter((name) => !places.includes(name));
+  if (unknown.length) throw new Error(`storedReport no sabe dónde se guarda: ${unknown.join(', ')}`);
+  const given = (name) => (data[name] === undefined || data[name] === '' ? null : data[name]);
+  const receipt = given('comprobante') && fileFacts(data.comprobante);
+  return {
+    nombre: data.nombre,
+    correo: data.correo,
+    detalles: {
+      tipo: 'reporte-de-pago',
+      ordenes: data.ordenes.split(',').map((n) => Number(n.trim())),
+      monto: data.monto,
+      moneda: data.moneda,
+      metodo: data.metodo,
+      banco_destino: data.banco_destino,
+      fecha: data.fecha,
+      referencia: data.referencia,
+      banco_origen: data.metodo === 'transferencia' ? given('banco_origen') : null,
+      direccion_envio: data.factura_fisica ? given('direccion_envio') : null,
+    },
+    comprobante: receipt
+      ? { tipo: path.extname(data.comprobante).slice(1), bytes: receipt.size, sha256: receipt.sha256 }
+      : null,
+  };
+}
+
+/** The part of a stored ticket that storedReport describes. */
+export function asFilled(stored) {
+  const { nombre, correo, detalles, comprobante } = stored;
+  return { nombre, correo, detalles, comprobante };
 }

@@ -1,7 +1,7 @@
 // A double click on «Enviar reporte de pago» makes one ticket, not two.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formClock } from '../lib/browser.js';
+import { requestsReported, setTimeOnPage } from '../lib/browser.js';
 import { useServerAndBrowser } from '../lib/harness.js';
 import { FORM, PAYMENT_PAGE, fillPaymentForm, paymentData, submitButton } from '../lib/payment.js';
 import { findTicket, showTicket } from '../lib/staff.js';
@@ -9,18 +9,17 @@ import { findTicket, showTicket } from '../lib/staff.js';
 const env = useServerAndBrowser();
 
 test('un doble clic en el botón de envío crea un solo ticket', async () => {
-  const page = await env.open(PAYMENT_PAGE);
-  const clock = await formClock(page, FORM);
+  const page = await env.open(PAYMENT_PAGE, {}, { holdClock: true });
   const posts = [];
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/reportes-de-pago')) posts.push(r); });
   await fillPaymentForm(page, paymentData());
-  await clock.waitAtLeast(3_500);
+  await setTimeOnPage(page, 3_500);
 
   await submitButton(page).dblclick();
   const result = page.locator(`${FORM} .formulario-resultado`);
   await result.waitFor({ state: 'visible' });
   assert.equal((await result.locator('.numero-ticket').innerText()).trim(), '1');
-  await page.waitForTimeout(1_000); // room for a second request, if one were coming
+  await requestsReported(page); // a second post, made by the second click, would be counted by now
 
   assert.equal(posts.length, 1, `el doble clic envió ${posts.length} peticiones; el script debía enviar una`);
   const first = await showTicket(env.server.dataDir, 1);
@@ -31,8 +30,7 @@ test('un doble clic en el botón de envío crea un solo ticket', async () => {
 });
 
 test('si la respuesta se pierde y se reenvía, no se crea un ticket duplicado', async () => {
-  const page = await env.open(PAYMENT_PAGE);
-  const clock = await formClock(page, FORM);
+  const page = await env.open(PAYMENT_PAGE, {}, { holdClock: true });
   let attempts = 0;
   let firstAnswer = '';
   // The first POST reaches the server and is stored, but its answer never arrives.
@@ -50,7 +48,7 @@ test('si la respuesta se pierde y se reenvía, no se crea un ticket duplicado', 
   await fillPaymentForm(page, paymentData({
     referencia: 'DEP-7781-0001', metodo: 'deposito', banco_origen: undefined, comprobante: undefined,
   }));
-  await clock.waitAtLeast(3_500);
+  await setTimeOnPage(page, 3_500);
 
   await submitButton(page).click();
   const result = page.locator(`${FORM} .formulario-resultado`);

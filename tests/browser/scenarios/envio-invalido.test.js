@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { formatViolations } from '../lib/axe.js';
+import { requestsReported } from '../lib/browser.js';
 import { useServerAndBrowser } from '../lib/harness.js';
 import { FORM, PAYMENT_PAGE, control, fillPaymentForm, paymentData, submitButton } from '../lib/payment.js';
 import { findTicket } from '../lib/staff.js';
@@ -72,7 +73,7 @@ test('un formulario vacío con el monto «12,345» muestra los errores junto a c
   const results = await new AxeBuilder({ page }).include(FORM).analyze();
   assert.equal(results.violations.length, 0, formatViolations('formulario con errores', results.violations));
 
-  await page.waitForTimeout(300);
+  await requestsReported(page);
   assert.deepEqual(posts, [], 'un formulario inválido no debe enviarse');
   await assertNothingStored();
   assert.deepEqual(page.problems, []);
@@ -97,6 +98,7 @@ test('con todo correcto salvo el monto «12,345», el único error es el del mon
   await page.locator(`${control('monto')}-error`).waitFor({ state: 'hidden' });
   assert.equal(await page.locator(control('monto')).getAttribute('aria-invalid'), null);
 
+  await requestsReported(page);
   assert.deepEqual(posts, [], 'un formulario inválido no debe enviarse');
   await assertNothingStored();
   assert.deepEqual(page.problems, []);

@@ -23,6 +23,10 @@ test('la portada lista los seis tutoriales con enlaces que abren', async () => {
   for (const link of await links.all()) {
     found.set((await link.innerText()).trim(), await link.getAttribute('href'));
   }
+  // The categories' lists of articles: exactly the six tutorials, each once.
+  const listed = await page.locator('main .categorias .tarjeta li a').allInnerTexts();
+  assert.deepEqual(listed.map((t) => t.trim()).sort(), [...TUTORIALS].sort(),
+    `la portada debía listar exactamente los ${TUTORIALS.length} tutoriales; lista ${listed.length}: ${listed.join(' | ')}`);
   for (const title of TUTORIALS) {
     assert.ok(found.has(title), `la portada no enlaza «${title}»; enlaces: ${[...found.keys()].join(' | ')}`);
     assert.ok(await page.getByRole('link', { name: title, exact: true }).isVisible(), `«${title}» no se ve`);

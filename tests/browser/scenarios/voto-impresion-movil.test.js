@@ -48,25 +48,42 @@ test('sin JavaScript, votar «Sí» vuelve al artículo y muestra el agradecimie
     'con #gracias:target en estilo.css.');
 });
 
-test('al imprimir se ocultan la navegación, el pie, el voto y la búsqueda', async () => {
+test('al imprimir se ocultan la navegación, el pie, el voto y la búsqueda, y el artículo se ve', async () => {
   const page = await env.open(PAYMENT_PAGE);
-  await page.emulateMedia({ media: 'print' });
+  // One selector per part, each of which the page shows on screen (checked
+  // below), so that none of them passes by matching nothing.
   const hidden = {
-    'navegación de la cabecera': '.cabecera nav',
+    'navegación de la cabecera': '.cabecera .nav-principal',
     'cabecera': '.cabecera',
-    'pie de página': 'footer, .pie',
+    'pie de página': 'footer.pie',
     'migas de pan': 'nav.migas',
     'voto': '.voto',
-    'búsqueda': 'search, [role=search], form.busqueda, input[type=search]',
+    'búsqueda': '.cabecera form[role=search]',
     'enlace «Saltar al contenido»': '.salto',
     'formulario': FORM,
   };
+  for (const [what, selector] of Object.entries(hidden)) {
+    assert.ok(await page.locator(selector).count() >= 1, `la página no tiene «${what}» (${selector}): la comprobación no probaría nada`);
+    assert.ok(await page.locator(selector).first().isVisible(), `en pantalla, «${what}» (${selector}) debía verse`);
+  }
+  await page.emulateMedia({ media: 'print' });
   for (const [what, selector] of Object.entries(hidden)) {
     for (const element of await page.locator(selector).all()) {
       assert.equal(await element.isVisible(), false, `al imprimir, «${what}» (${selector}) sigue visible`);
     }
   }
   assert.ok(await page.locator('h1').isVisible(), 'al imprimir, el título del artículo debe verse');
+  const body = page.locator('.articulo .cuerpo');
+  assert.equal(await body.count(), 1, 'el artículo no tiene cuerpo (.cuerpo)');
+  assert.ok(await body.isVisible(), 'al imprimir, el cuerpo del artículo debe verse');
+  // Every paragraph, heading and step of the body outside the form is printed.
+  const parts = body.locator(':is(p, h2, h3, li):not(.formulario *)');
+  assert.ok(await parts.count() >= 5, `el cuerpo tiene muy pocas partes: ${await parts.count()}`);
+  const unprinted = [];
+  for (const part of await parts.all()) {
+    if (!(await part.isVisible())) unprinted.push((await part.innerText()).slice(0, 60));
+  }
+  assert.deepEqual(unprinted, [], 'al imprimir, partes del cuerpo del artículo no se ven');
   assert.ok(await page.locator('.cuerpo ol li').first().isVisible(), 'al imprimir, los pasos deben verse');
 });
 
