@@ -142,5 +142,22 @@ class LeastPrivilegeTest(unittest.TestCase):
         self.assertEqual(len(validate_report.sam_policy_problems(template)), 1)
 
 
+class ConcurrencyTest(unittest.TestCase):
+    """FunctionReservedConcurrency=0 must deploy on accounts whose quota is 10 (no reservation)."""
+
+    def test_zero_reserves_nothing(self) -> None:
+        template = load(TEMPLATE)
+        self.assertEqual(template["Parameters"]["FunctionReservedConcurrency"]["MinValue"], 0)
+        translated = translate_sam.translate(template)
+        self.assertEqual(
+            translated["Conditions"]["ReservesConcurrency"],
+            {"Fn::Not": [{"Fn::Equals": [{"Ref": "FunctionReservedConcurrency"}, 0]}]},
+        )
+        self.assertEqual(
+            translated["Resources"]["FormFunction"]["Properties"]["ReservedConcurrentExecutions"],
+            {"Fn::If": ["ReservesConcurrency", {"Ref": "FunctionReservedConcurrency"}, {"Ref": "AWS::NoValue"}]},
+        )
+
+
 if __name__ == "__main__":
     unittest.main()
