@@ -6,8 +6,14 @@
 #
 # Usage: infra/deploy.sh [--stack-name NAME] [--dry-run]
 #   --stack-name NAME  stack to deploy (also STACK_NAME=...; default from samconfig.toml)
-#   --dry-run          no sam build/deploy, no upload, no invalidation: the stack
-#                      must exist; builds the site and prints site-upload's plan
+#   --dry-run          changes nothing that serves the site: sam build, then
+#                      sam deploy --no-execute-changeset (prints the template
+#                      changes as a CloudFormation change set, left unexecuted),
+#                      builds the site and prints site-upload's plan and the
+#                      paths it would invalidate. Works for a stack not yet
+#                      created: the plan is then "upload every file", and
+#                      CloudFormation keeps the new stack in REVIEW_IN_PROGRESS
+#                      (no resources) until a real deploy or delete-stack.
 # Environment:
 #   AWS_PROFILE / AWS_REGION  the usual AWS CLI settings
 #   SITE_ORIGIN        origin allowed by CORS (e.g. https://ayuda.example.com).
@@ -49,44 +55,59 @@ step "Herramientas"
 need() { command -v "$1" >/dev/null 2>&1 || die "falta '$1': $2"; }
 need aws "instale AWS CLI (https://docs.aws.amazon.com/cli/) o: pip install awscli"
 need cargo "instale Rust con rustup"
-if [[ $DRY_RUN -eq 0 ]]; then
-  need sam "pip install aws-sam-cli"
-  cargo lambda --version >/dev/null 2>&1 || die "falta cargo-lambda: pip install cargo-lambda"
-  echo "  $(sam --version), $(cargo lambda --version)"
-fi
+need sam "pip install aws-sam-cli"
+cargo lambda --version >/dev/null 2>&1 || die "falta cargo-lambda: pip install cargo-lambda"
+echo "  $(sam --version), $(cargo lambda --version)"
 echo "  $(aws --version 2>&1 | cut -d' ' -f1), $(cargo --version)"
 aws sts get-caller-identity --query Account --output text >/dev/null \
   || die "AWS CLI sin credenciales válidas (aws configure, o AWS_PROFILE)"
 
-stack_exists() { aws cloudformation describe-stacks --stack-name "$STACK" >/dev/null 2>&1; }
+# A stack in REVIEW_IN_PROGRESS (left by a dry run of a new stack) has no
+# resources and no outputs yet: it counts as not created.
+stack_exists() {
+  local status
+  status="$(aws cloudformation describe-stacks --stack-name "$STACK" \
+    --query 'Stacks[0].StackStatus' --output text 2>/dev/null)" || return 1
+  [[ -n "$status" && "$status" != "REVIEW_IN_PROGRESS" ]]
+}
 output() {
   aws cloudformation describe-stacks --stack-name "$STACK" \
     --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
 }
 
-sam_deploy() { # $1: SiteOrigin
+sam_deploy() { # $1: SiteOrigin; more arguments go to sam deploy
   local params=("SiteOrigin=\"$1\"") # quoted: sam rejects an empty unquoted value
+  shift
   if [[ -n "${EXTRA_PARAMETERS:-}" ]]; then
     read -r -a extra <<< "$EXTRA_PARAMETERS"
     params+=("${extra[@]}")
   fi
   sam deploy --config-file "$CONFIG" --template-file "$BUILD_DIR/template.yaml" \
-    --stack-name "$STACK" --parameter-overrides "${params[@]}"
+    --stack-name "$STACK" --parameter-overrides "${params[@]}" "$@"
 }
 
 ORIGIN="${SITE_ORIGIN:-}"
-if [[ -z "$ORIGIN" ]] && stack_exists; then
-  ORIGIN="$(output SiteUrl)" # CloudFront domain of the existing distribution
+EXISTS=0
+if stack_exists; then
+  EXISTS=1
+  [[ -n "$ORIGIN" ]] || ORIGIN="$(output SiteUrl)" # CloudFront domain of the existing distribution
 fi
 
-if [[ $DRY_RUN -eq 1 ]]; then
-  stack_exists || die "el stack '$STACK' no existe todavía: ejecute infra/deploy.sh sin --dry-run"
-  step "Simulación: sin sam build ni sam deploy (stack '$STACK', SiteOrigin=${ORIGIN:-<vacío>})"
-else
-  step "sam build ($BUILD_DIR)"
-  export SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0
-  sam build --config-file "$CONFIG" --template-file "$INFRA/template.yaml" --build-dir "$BUILD_DIR"
+step "sam build ($BUILD_DIR)"
+export SAM_CLI_BETA_RUST_CARGO_LAMBDA=1 SAM_CLI_TELEMETRY=0
+sam build --config-file "$CONFIG" --template-file "$INFRA/template.yaml" --build-dir "$BUILD_DIR"
 
+if [[ $DRY_RUN -eq 1 ]]; then
+  step "Simulación: cambios de la plantilla (stack '$STACK', SiteOrigin=${ORIGIN:-<vacío>}), sin ejecutarlos"
+  sam_deploy "$ORIGIN" --no-execute-changeset
+  echo "  El conjunto de cambios queda sin ejecutar: revíselo en la consola de CloudFormation"
+  echo "  o bórrelo (aws cloudformation delete-change-set). Nada del sitio ha cambiado."
+  if [[ $EXISTS -eq 0 ]]; then
+    echo "  Stack nuevo: queda en REVIEW_IN_PROGRESS, sin recursos; el primer despliegue real lo"
+    echo "  crea (y hace una segunda pasada con SiteOrigin = el dominio de CloudFront)."
+    echo "  Para descartarlo: aws cloudformation delete-stack --stack-name $STACK"
+  fi
+else
   step "sam deploy (stack '$STACK', SiteOrigin=${ORIGIN:-<vacío>})"
   sam_deploy "$ORIGIN"
   if [[ -z "$ORIGIN" ]]; then
@@ -97,30 +118,42 @@ else
   fi
 fi
 
-step "Salidas del stack"
-SITE_URL="$(output SiteUrl)"
-API_URL="$(output ApiUrl)"
-SITE_BUCKET="$(output SiteBucketName)"
-DISTRIBUTION="$(output DistributionId)"
-for name in SITE_URL API_URL SITE_BUCKET DISTRIBUTION; do
-  [[ -n "${!name}" && "${!name}" != "None" ]] || die "el stack '$STACK' no tiene la salida para $name"
-  printf '  %-12s %s\n' "$name" "${!name}"
-done
+if [[ $DRY_RUN -eq 1 && $EXISTS -eq 0 ]]; then
+  # No outputs yet: the file names of the site do not depend on these URLs.
+  step "Stack nuevo: el sitio se genera con URL provisionales (no se sube)"
+  SITE_URL="https://sitio-nuevo.invalid"
+  API_URL="https://api-nueva.invalid/api"
+  SITE_BUCKET=""
+  DISTRIBUTION=""
+else
+  step "Salidas del stack"
+  SITE_URL="$(output SiteUrl)"
+  API_URL="$(output ApiUrl)"
+  SITE_BUCKET="$(output SiteBucketName)"
+  DISTRIBUTION="$(output DistributionId)"
+  for name in SITE_URL API_URL SITE_BUCKET DISTRIBUTION; do
+    [[ -n "${!name}" && "${!name}" != "None" ]] || die "el stack '$STACK' no tiene la salida para $name"
+    printf '  %-12s %s\n' "$name" "${!name}"
+  done
+fi
 # A custom SITE_ORIGIN is where visitors see the site: use it for absolute links.
 BASE_URL="${SITE_ORIGIN:-$SITE_URL}"
 
 step "site-gen build -> $SITE_DIR"
 (cd "$ROOT" && cargo run --release -p site-gen -- build --out public --api-url "$API_URL" --base-url "$BASE_URL")
 
-step "site-upload -> s3://$SITE_BUCKET"
+step "site-upload -> s3://${SITE_BUCKET:-<bucket nuevo>}"
 INVALIDATIONS="$(mktemp)"
 trap 'rm -f "$INVALIDATIONS"' EXIT
-upload_args=("$SITE_DIR" --bucket "$SITE_BUCKET" --invalidations "$INVALIDATIONS")
+upload_args=("$SITE_DIR" --invalidations "$INVALIDATIONS")
+[[ -n "$SITE_BUCKET" ]] && upload_args+=(--bucket "$SITE_BUCKET")
 [[ $DRY_RUN -eq 1 ]] && upload_args+=(--dry-run)
 (cd "$ROOT" && cargo run --release -p site-upload -- "${upload_args[@]}")
 
 mapfile -t paths < "$INVALIDATIONS"
-if [[ ${#paths[@]} -eq 0 ]]; then
+if [[ -z "$DISTRIBUTION" ]]; then
+  step "Simulación de un stack nuevo: la distribución no existe, no habría nada que invalidar"
+elif [[ ${#paths[@]} -eq 0 ]]; then
   step "Sin cambios en el sitio: no hace falta invalidar CloudFront"
 elif [[ $DRY_RUN -eq 1 ]]; then
   step "Simulación: se invalidarían ${#paths[@]} rutas en $DISTRIBUTION"
@@ -134,4 +167,8 @@ else
     --query 'Invalidation.[Id,Status]' --output text
 fi
 
-step "Listo: $SITE_URL (API: $API_URL)"
+if [[ $DRY_RUN -eq 1 ]]; then
+  step "Simulación terminada: sin despliegue, sin subida, sin invalidación"
+else
+  step "Listo: $SITE_URL (API: $API_URL)"
+fi

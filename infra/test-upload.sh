@@ -8,4 +8,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 moto_start
 trap moto_stop EXIT
 cd "$ROOT"
-cargo test -p site-upload
+REQUIRE_MOTO=1 cargo test -p site-upload

@@ -59,6 +59,15 @@ def replace_local_code_uris(template: dict) -> None:
             props["CodeUri"] = PLACEHOLDER_CODE_URI
 
 
+def translate(template: dict) -> dict:
+    """The CloudFormation template for a parsed SAM template (changes `template` in place).
+
+    Raises InvalidDocumentException when SAM rejects the template."""
+    ArnGenerator.BOTO_SESSION_REGION_NAME = REGION
+    replace_local_code_uris(template)
+    return transform(template, {}, OfflinePolicyLoader(), passthrough_metadata=True)
+
+
 def main() -> int:
     if len(sys.argv) != 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -67,10 +76,8 @@ def main() -> int:
     with open(source, encoding="utf-8") as f:
         template = yaml_parse(f.read())
 
-    ArnGenerator.BOTO_SESSION_REGION_NAME = REGION
-    replace_local_code_uris(template)
     try:
-        translated = transform(template, {}, OfflinePolicyLoader(), passthrough_metadata=True)
+        translated = translate(template)
     except InvalidDocumentException as e:
         for cause in e.causes:
             print(f"{source}: {cause.message}", file=sys.stderr)

@@ -6,8 +6,14 @@
 #   3. cfn-lint on the SAM template and on the translated template (any error or
 #      warning fails; informational messages are not shown);
 #   4. checkov --skip-download on the translated template: 0 failures, every skip
-#      carries a reason (skips live in the template: Metadata.checkov.skip), and no
-#      IAM Allow statement uses a wildcard action (infra/validate_report.py).
+#      carries a reason (skips live in the template: Metadata.checkov.skip), and the
+#      least-privilege guard (infra/validate_report.py): no wildcard action, no
+#      Resource "*" without a written reason, no NotAction/NotResource, no managed
+#      policies, no SAM Policies on a function;
+#   5. the HttpApi events of the template are exactly the routes of the router
+#      (functions/api/src/app.rs; infra/check_routes.py);
+#   6. self-tests of steps 4 and 5 (infra/tests): each guard passes on the real
+#      files and fails on a broken copy or fixture.
 # Output: target/infra/{translated.json,checkov.json}. Exit non-zero on any failure.
 # Usage: infra/validate.sh [TEMPLATE]   (default infra/template.yaml; needs python3 >= 3.10)
 set -euo pipefail
@@ -64,10 +70,16 @@ if [[ ! -s "$OUT/checkov.json" ]]; then
   echo "ERROR: checkov produced no report (exit $rc)" >&2
   exit 1
 fi
-"$VENV/bin/python" "$INFRA/validate_report.py" "$OUT/checkov.json" "$TRANSLATED"
+"$VENV/bin/python" "$INFRA/validate_report.py" "$OUT/checkov.json" "$TRANSLATED" "$TEMPLATE"
 if [[ $rc -ne 0 ]]; then
   echo "ERROR: checkov exited with $rc" >&2
   exit 1
 fi
+
+step "Rutas: router (functions/api/src/app.rs) = eventos HttpApi"
+"$VENV/bin/python" "$INFRA/check_routes.py" "$ROOT/functions/api/src/app.rs" "$TEMPLATE"
+
+step "Autopruebas de las comprobaciones (infra/tests)"
+"$VENV/bin/python" -m unittest discover -q -s "$INFRA/tests"
 
 step "infra/validate.sh: OK"

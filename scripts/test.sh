@@ -28,6 +28,9 @@ PROPTEST_CASES=1000 FUZZ_SECONDS=60 tests/fuzz.sh
 step "Infraestructura: SAM → CloudFormation, cfn-lint, checkov"
 infra/validate.sh
 
+step "Infraestructura: deploy.sh --dry-run con aws/sam simulados (sin AWS)"
+REQUIRE_MOTO=1 infra/test-deploy.sh
+
 step "Navegador: Chromium, accesibilidad, HTML válido, enlaces"
 tests/browser/setup.sh
 tests/browser/run.sh

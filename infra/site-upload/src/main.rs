@@ -37,9 +37,11 @@ use crate::plan::{LocalFile, Plan, Reason, RemoteObject, SHA256_METADATA};
 struct Args {
     /// Folder with the built site (e.g. public).
     dir: PathBuf,
-    /// Destination bucket (SiteBucketName output of the stack).
-    #[arg(long)]
-    bucket: String,
+    /// Destination bucket (SiteBucketName output of the stack). Without it
+    /// (only with --dry-run) the plan is for an empty bucket: a stack not yet
+    /// created.
+    #[arg(long, required_unless_present = "dry_run")]
+    bucket: Option<String>,
     /// Print the plan without uploading or deleting anything.
     #[arg(long)]
     dry_run: bool,
@@ -57,31 +59,42 @@ async fn main() -> Result<()> {
     if !args.dir.is_dir() {
         bail!("no existe la carpeta del sitio: {}", args.dir.display());
     }
-    let client = s3_client().await;
     let limit = Arc::new(Semaphore::new(usize::from(args.concurrency)));
 
     let dir = args.dir.clone();
     let local = tokio::task::spawn_blocking(move || scan_site(&dir)).await??;
-    let remote = list_bucket(&client, &args.bucket).await?;
-    let remote = fill_remote_metadata(&client, &args.bucket, &local, remote, &limit).await?;
-    let plan = plan::compute_plan(&local, &remote);
+    let target = match &args.bucket {
+        Some(bucket) => {
+            let client = s3_client().await;
+            let remote = list_bucket(&client, bucket).await?;
+            let remote = fill_remote_metadata(&client, bucket, &local, remote, &limit).await?;
+            Some((client, bucket.as_str(), remote))
+        }
+        None => None,
+    };
+    let empty = BTreeMap::new();
+    let remote = target.as_ref().map_or(&empty, |(_, _, remote)| remote);
+    let plan = plan::compute_plan(&local, remote);
 
     let mode = if args.dry_run {
         " [simulación: no se cambia nada]"
     } else {
         ""
     };
+    let name = args
+        .bucket
+        .as_deref()
+        .map_or("(bucket nuevo, vacío)".to_owned(), |b| format!("s3://{b}"));
     eprintln!(
-        "s3://{}: {} archivos locales, {} objetos en el bucket{mode}",
-        args.bucket,
+        "{name}: {} archivos locales, {} objetos en el bucket{mode}",
         local.len(),
         remote.len()
     );
     if plan.is_empty() {
         eprintln!("Nada que hacer: el bucket ya está al día.");
-    } else if !args.dry_run {
-        upload_all(&client, &args.bucket, &args.dir, &plan, &limit).await?;
-        delete_all(&client, &args.bucket, &plan.deletes).await?;
+    } else if let (false, Some((client, bucket, _))) = (args.dry_run, &target) {
+        upload_all(client, bucket, &args.dir, &plan, &limit).await?;
+        delete_all(client, bucket, &plan.deletes).await?;
     }
     report(&plan, args.dry_run);
     write_invalidations(&plan.invalidation_paths(), args.invalidations.as_deref())

@@ -1,9 +1,12 @@
-//! End-to-end test of the `site-upload` binary against a moto S3 server.
+//! End-to-end tests of the `site-upload` binary against a moto S3 server: a
+//! small hand-made site (headers, dry run), and the repository's real site
+//! built by `site-gen` (what changes between two builds is what is uploaded).
 //!
-//! Runs only when MOTO_URL is set (scripts/lib/moto.sh's `moto_start` sets it,
-//! with AWS_ENDPOINT_URL, test credentials and S3_FORCE_PATH_STYLE=1);
-//! otherwise it prints why and passes.
+//! They run only when MOTO_URL is set (scripts/lib/moto.sh's `moto_start` sets
+//! it, with AWS_ENDPOINT_URL, test credentials and S3_FORCE_PATH_STYLE=1);
+//! otherwise they print why and pass (and fail under REQUIRE_MOTO=1).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -74,19 +77,20 @@ async fn keys(client: &Client, bucket: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_first_upload_sends_everything_the_second_nothing_and_a_change_only_what_changed() {
-    if std::env::var_os("MOTO_URL").is_none() {
-        assert!(
-            std::env::var_os("REQUIRE_MOTO").is_none(),
-            "REQUIRE_MOTO=1 but MOTO_URL is not set"
-        );
-        println!(
-            "skipped: MOTO_URL is not set (start moto with scripts/lib/moto.sh to run this test)"
-        );
-        return;
+/// False (after saying why) when moto is not running; panics under REQUIRE_MOTO=1.
+fn moto_available() -> bool {
+    if std::env::var_os("MOTO_URL").is_some() {
+        return true;
     }
-    let client = client().await;
+    assert!(
+        std::env::var_os("REQUIRE_MOTO").is_none(),
+        "REQUIRE_MOTO=1 but MOTO_URL is not set"
+    );
+    println!("skipped: MOTO_URL is not set (start moto with scripts/lib/moto.sh to run this test)");
+    false
+}
+
+async fn new_bucket(client: &Client) -> String {
     let bucket = unique_name("site-upload-test");
     client
         .create_bucket()
@@ -94,6 +98,16 @@ async fn the_first_upload_sends_everything_the_second_nothing_and_a_change_only_
         .send()
         .await
         .expect("create bucket");
+    bucket
+}
+
+#[tokio::test]
+async fn the_first_upload_sends_everything_the_second_nothing_and_a_change_only_what_changed() {
+    if !moto_available() {
+        return;
+    }
+    let client = client().await;
+    let bucket = new_bucket(&client).await;
 
     let site: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique_name("site"));
     let invalidations = site.with_extension("invalidations.txt");
@@ -220,4 +234,168 @@ async fn the_first_upload_sends_everything_the_second_nothing_and_a_change_only_
 
     std::fs::remove_dir_all(&site).ok();
     std::fs::remove_file(&invalidations).ok();
+}
+
+/// The keys a run reported with `verb` (`subido`, `borrado`).
+fn reported(stderr: &str, verb: &str) -> BTreeSet<String> {
+    stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix(verb)?.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every file of a folder by its `/`-separated relative path.
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else {
+                let key = path.strip_prefix(root).expect("inside root");
+                let key = key.to_str().expect("UTF-8 name").to_owned();
+                files.insert(key, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(root, root, &mut files);
+    files
+}
+
+/// What the invalidation list must be for these keys, written out here rather
+/// than taken from the crate: `/key`, and the folder URL of every `index.html`.
+fn expected_invalidations<'a>(keys: impl IntoIterator<Item = &'a String>) -> BTreeSet<String> {
+    let mut paths = BTreeSet::new();
+    for key in keys {
+        assert!(
+            key.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._/".contains(&b)),
+            "{key}: the expected paths below assume no percent-encoding"
+        );
+        paths.insert(format!("/{key}"));
+        if let Some(dir) = key.strip_suffix("index.html") {
+            paths.insert(format!("/{dir}"));
+        }
+    }
+    paths
+}
+
+fn build_site(root: &Path, out: &Path) {
+    let sources = site_gen::Sources::load(root, site_gen::Theme::embedded()).expect("sources");
+    site_gen::build(&sources, &site_gen::Options::default(), out)
+        .unwrap_or_else(|errors| panic!("the site builds:\n{errors}"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_real_site_uploads_exactly_the_files_a_rebuild_changed() {
+    if !moto_available() {
+        return;
+    }
+    let client = client().await;
+    let bucket = new_bucket(&client).await;
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let work = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let (sources, site) = (work.path().join("sources"), work.path().join("public"));
+    copy_dir(&repo.join("content"), &sources.join("content"));
+    std::fs::copy(repo.join("site.toml"), sources.join("site.toml")).expect("copy site.toml");
+    let invalidations = work.path().join("invalidations.txt");
+
+    // 1. First upload: every file of the build, nothing deleted.
+    build_site(&sources, &site);
+    let first = snapshot(&site);
+    assert!(first.len() > 10, "a real site: {:?}", first.keys());
+    let (stderr, paths) = run(&site, &bucket, &[], &invalidations);
+    let all: BTreeSet<String> = first.keys().cloned().collect();
+    assert_eq!(reported(&stderr, "subido"), all, "{stderr}");
+    assert_eq!(reported(&stderr, "borrado"), BTreeSet::new(), "{stderr}");
+    assert_eq!(
+        paths.into_iter().collect::<BTreeSet<_>>(),
+        expected_invalidations(&all)
+    );
+
+    // 2. Rebuilt from the same sources: same bytes, nothing to upload.
+    build_site(&sources, &site);
+    assert_eq!(snapshot(&site), first, "the build is reproducible");
+    let (stderr, paths) = run(&site, &bucket, &[], &invalidations);
+    assert_eq!(count_lines(&stderr, "subido"), 0, "{stderr}");
+    assert_eq!(count_lines(&stderr, "borrado"), 0, "{stderr}");
+    assert!(paths.is_empty(), "{paths:?}");
+
+    // 3. One article edited and the site rebuilt: uploads are exactly the
+    // files whose bytes changed (or are new), deletes exactly the names that
+    // disappeared (the search index is fingerprinted, so it is renamed).
+    let article = sources.join("content/como-abrir-un-ticket.md");
+    let mut text = std::fs::read_to_string(&article).expect("read article");
+    text.push_str("\nSi su consulta es urgente, indíquelo en el asunto del ticket.\n");
+    std::fs::write(&article, text).expect("edit article");
+    build_site(&sources, &site);
+    let second = snapshot(&site);
+    let changed: BTreeSet<String> = second
+        .iter()
+        .filter(|(key, bytes)| first.get(*key) != Some(bytes))
+        .map(|(key, _)| key.clone())
+        .collect();
+    let gone: BTreeSet<String> = first
+        .keys()
+        .filter(|key| !second.contains_key(*key))
+        .cloned()
+        .collect();
+    assert!(
+        changed.contains("como-abrir-un-ticket/index.html"),
+        "{changed:?}"
+    );
+    assert!(
+        gone.iter().any(|key| key.starts_with("busqueda.")),
+        "the search index gets a new name: {gone:?}"
+    );
+    // Every page names the search index, so every page changes; the
+    // fingerprinted CSS and JS do not.
+    assert!(
+        second
+            .keys()
+            .any(|key| key.ends_with(".css") && !changed.contains(key)),
+        "{changed:?}"
+    );
+
+    let (stderr, paths) = run(&site, &bucket, &[], &invalidations);
+    assert_eq!(reported(&stderr, "subido"), changed, "{stderr}");
+    assert_eq!(reported(&stderr, "borrado"), gone, "{stderr}");
+    assert_eq!(
+        paths.into_iter().collect::<BTreeSet<_>>(),
+        expected_invalidations(changed.iter().chain(&gone))
+    );
+
+    // The bucket now holds exactly the new build.
+    let remaining: BTreeSet<String> = keys(&client, &bucket).await.into_iter().collect();
+    assert_eq!(remaining, second.keys().cloned().collect::<BTreeSet<_>>());
+    for key in &changed {
+        let body = client
+            .get_object()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await
+            .expect("get object")
+            .body
+            .collect()
+            .await
+            .expect("read body")
+            .into_bytes();
+        assert!(&body[..] == second[key].as_slice(), "{key}: uploaded bytes");
+    }
 }
