@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 use form_api::store::{
-    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, StatusChange, Store, StoreError,
-    StoreResult, Ticket, TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, PendingClaim, ReceiptRef, StatusChange, Store,
+    StoreError, StoreResult, Ticket, TicketNumber,
 };
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -124,13 +124,13 @@ impl<S: Store> Store for FaultyStore<S> {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim> {
         self.run(
             Op::Claim,
-            self.inner.claim(key, owner, receipt, now, stale_before),
+            self.inner.claim(key, owner, receipt_key, now, stale_before),
         )
         .await
     }
@@ -154,10 +154,14 @@ impl<S: Store> Store for FaultyStore<S> {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
     ) -> StoreResult<Option<TicketNumber>> {
-        self.run(Op::Abandon, self.inner.abandon(key, owner, receipt))
+        self.run(Op::Abandon, self.inner.abandon(key, owner, receipt_key))
             .await
+    }
+
+    async fn stale_claims(&self, before: OffsetDateTime) -> StoreResult<Vec<PendingClaim>> {
+        self.inner.stale_claims(before).await
     }
 
     async fn replace_access_hash(

@@ -283,7 +283,7 @@ async fn local_a_crash_between_the_receipt_and_the_ticket_is_completed_by_the_re
         .claim(
             &key,
             "proceso-caido",
-            Some(&receipt),
+            Some(receipt.key.as_str()),
             then,
             then - form_api::submit::STALE_AFTER,
         )
@@ -315,7 +315,7 @@ async fn local_a_crash_right_after_the_claim_is_completed_by_the_retry() {
         .claim(
             &key,
             "proceso-caido",
-            Some(&receipt),
+            Some(receipt.key.as_str()),
             then,
             then - form_api::submit::STALE_AFTER,
         )
@@ -557,7 +557,7 @@ async fn aws_a_crash_between_the_receipt_and_the_ticket_is_completed_by_the_retr
         .claim(
             &key,
             "proceso-caido",
-            Some(&receipt),
+            Some(receipt.key.as_str()),
             then,
             then - form_api::submit::STALE_AFTER,
         )

@@ -18,9 +18,15 @@
 //! land and only its answer was lost, abandoning finds the completed claim
 //! and the customer gets the ticket, not an error. If the process dies
 //! between steps, the claim stays pending: a retry after [`STALE_AFTER`] takes
-//! it over and reuses the same receipt key, so no orphan accumulates.
+//! it over and reuses the same receipt key, so no orphan accumulates; if the
+//! customer never retries, [`sweep`] (the staff's `ayuda-staff limpiar`)
+//! deletes the receipt and releases the claim.
 
 use crate::store::{Claim, IdempotencyKey, NewTicket, ReceiptRef, Store, StoreError, TicketNumber};
+
+fn receipt_key(receipt: &Option<ReceiptRef>) -> Option<&str> {
+    receipt.as_ref().map(|r| r.key.as_str())
+}
 use help_forms::Submission;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -111,7 +117,7 @@ pub async fn record(
     loop {
         let now = now + started.elapsed();
         match store
-            .claim(key, &owner, receipt.as_ref(), now, now - STALE_AFTER)
+            .claim(key, &owner, receipt_key(&receipt), now, now - STALE_AFTER)
             .await?
         {
             Claim::Owned => break,
@@ -156,7 +162,7 @@ pub async fn record(
             access_key,
             replayed: false,
         }),
-        Err(error) => match store.abandon(key, &owner, receipt.as_ref()).await {
+        Err(error) => match store.abandon(key, &owner, receipt_key(&receipt)).await {
             // The commit landed and only its answer was lost: the ticket,
             // with this request's access key, exists.
             Ok(Some(number)) => Ok(Receipt {
@@ -173,4 +179,40 @@ pub async fn record(
             }
         },
     }
+}
+
+/// What [`sweep`] cleaned up.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    pub claims_released: usize,
+    pub receipts_deleted: usize,
+}
+
+/// Cleans up after writers that died when their customer never retried:
+/// every claim still pending after `older_than` (never less than
+/// [`STALE_AFTER`], so a live writer is never touched) is first taken over,
+/// so that a retry arriving meanwhile waits rather than racing the cleanup,
+/// then abandoned: its receipt deleted and the claim released.
+pub async fn sweep(
+    store: &dyn Store,
+    now: OffsetDateTime,
+    older_than: time::Duration,
+) -> Result<Sweep, StoreError> {
+    let stale_before = now - older_than.max(STALE_AFTER);
+    let owner = format!("limpieza-{}", uuid::Uuid::new_v4());
+    let mut done = Sweep::default();
+    for pending in store.stale_claims(stale_before).await? {
+        let receipt = pending.receipt_key.as_deref();
+        let claim = store
+            .claim(&pending.key, &owner, receipt, now, stale_before)
+            .await?;
+        // Done or fresh again: a retry got there first and owns it now.
+        if claim != Claim::Owned {
+            continue;
+        }
+        store.abandon(&pending.key, &owner, receipt).await?;
+        done.claims_released += 1;
+        done.receipts_deleted += usize::from(receipt.is_some());
+    }
+    Ok(done)
 }

@@ -20,8 +20,8 @@ use aws_sdk_s3::types::ServerSideEncryption;
 use bytes::Bytes;
 use form_api::store::record::{NewTicketRecord, RecordError, TicketRecord, record_change};
 use form_api::store::{
-    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, StatusChange, Store, StoreError,
-    StoreResult, Ticket, TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, PendingClaim, ReceiptRef, StatusChange, Store,
+    StoreError, StoreResult, Ticket, TicketNumber,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -185,8 +185,11 @@ fn n(number: impl ToString) -> AttributeValue {
     AttributeValue::N(number.to_string())
 }
 
+/// The partition key prefix of claims (one per submission).
+const CLAIM_PREFIX: &str = "ENVIO#";
+
 fn claim_pk(key: &IdempotencyKey) -> String {
-    format!("ENVIO#{}", key.0)
+    format!("{CLAIM_PREFIX}{}", key.0)
 }
 
 fn ticket_pk(number: TicketNumber) -> String {
@@ -302,7 +305,7 @@ impl Store for AwsStore {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim> {
@@ -318,8 +321,8 @@ impl Store for AwsStore {
                 "attribute_not_exists(pk) OR (attribute_not_exists(ticket) AND creado < :stale)",
             )
             .expression_attribute_values(":stale", n(stale_before.unix_timestamp()));
-        if let Some(receipt) = receipt {
-            put = put.item("comprobante", s(&receipt.key));
+        if let Some(receipt_key) = receipt_key {
+            put = put.item("comprobante", s(receipt_key));
         }
         match put.send().await {
             Ok(_) => Ok(Claim::Owned),
@@ -425,7 +428,7 @@ impl Store for AwsStore {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
     ) -> StoreResult<Option<TicketNumber>> {
         let claim = self.get(claim_pk(key)).await?;
         match claim.filter(|item| optional_text(item, "propietario").as_deref() == Some(owner)) {
@@ -436,11 +439,11 @@ impl Store for AwsStore {
             }
             Some(_) => {}
         }
-        if let Some(receipt) = receipt {
+        if let Some(receipt_key) = receipt_key {
             self.s3
                 .delete_object()
                 .bucket(&self.bucket)
-                .key(&receipt.key)
+                .key(receipt_key)
                 .send()
                 .await
                 .map_err(classify)?;
@@ -527,6 +530,26 @@ impl Store for AwsStore {
         Ok(item.map_or((0, 0), |i| {
             (number(&i, "si").unwrap_or(0), number(&i, "no").unwrap_or(0))
         }))
+    }
+
+    async fn stale_claims(&self, before: OffsetDateTime) -> StoreResult<Vec<PendingClaim>> {
+        let before = before.unix_timestamp();
+        Ok(self
+            .scan(CLAIM_PREFIX)
+            .await?
+            .iter()
+            .filter(|item| number(item, "ticket").is_none())
+            .filter(|item| number(item, "creado").is_some_and(|c| (c as i64) < before))
+            .filter_map(|item| {
+                let key = optional_text(item, "pk")?
+                    .strip_prefix("ENVIO#")?
+                    .to_owned();
+                Some(PendingClaim {
+                    key: IdempotencyKey(key),
+                    receipt_key: optional_text(item, "comprobante"),
+                })
+            })
+            .collect())
     }
 
     async fn tickets(&self) -> StoreResult<Vec<Ticket>> {

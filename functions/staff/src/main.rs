@@ -81,6 +81,13 @@ enum Command {
         #[arg(long)]
         mensaje: Option<String>,
     },
+    /// Borra los comprobantes de envíos que quedaron a medias (sin ticket)
+    /// porque el proceso se interrumpió y el cliente no volvió a enviarlos.
+    Limpiar {
+        /// Solo los envíos pendientes desde hace más de estos minutos (al menos 1).
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(i64).range(1..))]
+        minutos: i64,
+    },
     /// Votos de "¿Fue útil la respuesta?" por artículo, los peores primero.
     Votes {
         #[arg(long)]
@@ -255,6 +262,18 @@ async fn main() -> anyhow::Result<()> {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        Command::Limpiar { minutos } => {
+            let done = form_api::submit::sweep(
+                store,
+                time::OffsetDateTime::now_utc(),
+                time::Duration::minutes(minutos),
+            )
+            .await?;
+            println!(
+                "Envíos a medias liberados: {}; comprobantes huérfanos borrados: {}",
+                done.claims_released, done.receipts_deleted
+            );
         }
         Command::Votes { json } => {
             let mut votes = store.all_votes().await?;

@@ -396,3 +396,91 @@ async fn a_status_change_from_a_stale_read_is_refused_by_dynamodb() {
         .expect("ticket");
     assert_eq!((after.status, after.history.len()), (Status::Answered, 1));
 }
+
+/// A writer that died after uploading, whose customer never came back, and
+/// one still at work: `limpiar` removes the first's receipt and claim only.
+async fn limpiar_removes_only_abandoned_half_written_submissions(backend: Backend) {
+    use form_api::store::{Claim, IdempotencyKey, ReceiptRef};
+    let (number, _) = report_payment(&backend.router()).await;
+    let now = time::OffsetDateTime::now_utc();
+    let half_written = |name: &'static str, at: time::OffsetDateTime| {
+        let key = IdempotencyKey(format!("{name}-{}", now.unix_timestamp_nanos()));
+        let receipt = ReceiptRef::for_submission(&key, help_forms::ReceiptKind::Png, 4);
+        let store = backend.store.clone();
+        async move {
+            let claim = store
+                .claim(
+                    &key,
+                    name,
+                    Some(&receipt.key),
+                    at,
+                    at - form_api::submit::STALE_AFTER,
+                )
+                .await
+                .expect("claim");
+            assert_eq!(claim, Claim::Owned);
+            store
+                .put_receipt(&receipt, bytes::Bytes::from_static(b"\x89PNG"))
+                .await
+                .expect("upload");
+            (key, receipt)
+        }
+    };
+    let (dead, dead_receipt) = half_written("caido", now - time::Duration::hours(2)).await;
+    let (alive, alive_receipt) = half_written("en-curso", now).await;
+
+    let (ok, out, err) = backend.staff(&["limpiar", "--minutos", "30"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("liberados: 1; comprobantes huérfanos borrados: 1"),
+        "{out}"
+    );
+
+    let store = backend.store.as_ref();
+    assert_eq!(store.receipt(&dead_receipt).await.expect("read"), None);
+    let retry = store
+        .claim(
+            &dead,
+            "reintento",
+            Some(&dead_receipt.key),
+            now,
+            now - form_api::submit::STALE_AFTER,
+        )
+        .await
+        .expect("claim");
+    assert_eq!(retry, Claim::Owned, "the claim was released");
+    assert!(store.receipt(&alive_receipt).await.expect("read").is_some());
+    let busy = store
+        .claim(
+            &alive,
+            "otro",
+            Some(&alive_receipt.key),
+            now,
+            now - form_api::submit::STALE_AFTER,
+        )
+        .await
+        .expect("claim");
+    assert_eq!(busy, Claim::InProgress, "a live writer keeps its claim");
+    let ticket = store
+        .ticket(TicketNumber(number))
+        .await
+        .expect("read")
+        .expect("ticket");
+    let receipt = ticket.receipt.expect("receipt");
+    assert!(
+        store.receipt(&receipt).await.expect("read").is_some(),
+        "tickets keep their receipts"
+    );
+}
+
+#[tokio::test]
+async fn limpiar_cleans_abandoned_submissions_on_the_local_store() {
+    limpiar_removes_only_abandoned_half_written_submissions(local()).await;
+}
+
+#[tokio::test]
+async fn limpiar_cleans_abandoned_submissions_on_s3_and_dynamodb() {
+    if let Some(backend) = moto().await {
+        limpiar_removes_only_abandoned_half_written_submissions(backend).await;
+    }
+}

@@ -3,8 +3,8 @@
 
 use super::record::{NewTicketRecord, RecordError, TicketRecord, record_change};
 use super::{
-    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, StatusChange, Store, StoreError,
-    StoreResult, Ticket, TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, PendingClaim, ReceiptRef, StatusChange, Store,
+    StoreError, StoreResult, Ticket, TicketNumber,
 };
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -75,8 +75,12 @@ impl LocalStore {
     }
 
     fn receipt_path(&self, receipt: &ReceiptRef) -> PathBuf {
+        self.receipt_file(&receipt.key)
+    }
+
+    fn receipt_file(&self, key: &str) -> PathBuf {
         // Keys are "comprobantes/<hex>.<ext>", built by ReceiptRef: no traversal.
-        self.dir.join(&receipt.key)
+        self.dir.join(key)
     }
 
     async fn with_db<T: Send + 'static>(
@@ -142,14 +146,14 @@ impl Store for LocalStore {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim> {
         let (key, owner, receipt_key) = (
             key.0.clone(),
             owner.to_owned(),
-            receipt.map(|r| r.key.clone()),
+            receipt_key.map(str::to_owned),
         );
         self.with_db(move |db| {
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -243,7 +247,7 @@ impl Store for LocalStore {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
     ) -> StoreResult<Option<TicketNumber>> {
         let (k, o) = (key.0.clone(), owner.to_owned());
         let claim: Option<Option<u64>> = self
@@ -262,8 +266,8 @@ impl Store for LocalStore {
             Some(Some(number)) => return Ok(Some(TicketNumber(number))),
             Some(None) => {}
         }
-        if let Some(receipt) = receipt {
-            match tokio::fs::remove_file(self.receipt_path(receipt)).await {
+        if let Some(receipt_key) = receipt_key {
+            match tokio::fs::remove_file(self.receipt_file(receipt_key)).await {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(StoreError::other(e));
                 }
@@ -280,6 +284,22 @@ impl Store for LocalStore {
         })
         .await?;
         Ok(None)
+    }
+
+    async fn stale_claims(&self, before: OffsetDateTime) -> StoreResult<Vec<PendingClaim>> {
+        self.with_db(move |db| {
+            let mut query = db.prepare(
+                "SELECT key, receipt_key FROM claims WHERE ticket IS NULL AND created_at < ?1",
+            )?;
+            let rows = query.query_map([before.unix_timestamp()], |r| {
+                Ok(PendingClaim {
+                    key: IdempotencyKey(r.get(0)?),
+                    receipt_key: r.get(1)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
     }
 
     async fn replace_access_hash(
@@ -515,7 +535,7 @@ mod tests {
             .claim(
                 &key,
                 "crashed",
-                Some(&receipt),
+                Some(receipt.key.as_str()),
                 then,
                 then - submit::STALE_AFTER,
             )
@@ -546,7 +566,13 @@ mod tests {
         let receipt = ReceiptRef::for_submission(&key, ReceiptKind::Png, PNG.len() as u64);
         let now = OffsetDateTime::now_utc();
         store
-            .claim(&key, "me", Some(&receipt), now, now - submit::STALE_AFTER)
+            .claim(
+                &key,
+                "me",
+                Some(receipt.key.as_str()),
+                now,
+                now - submit::STALE_AFTER,
+            )
             .await
             .expect("claim");
         store
@@ -555,12 +581,12 @@ mod tests {
             .expect("upload");
         // Someone else cannot abandon my claim.
         store
-            .abandon(&key, "other", Some(&receipt))
+            .abandon(&key, "other", Some(receipt.key.as_str()))
             .await
             .expect("no-op");
         assert_eq!(receipts(&store), 1);
         store
-            .abandon(&key, "me", Some(&receipt))
+            .abandon(&key, "me", Some(receipt.key.as_str()))
             .await
             .expect("abandon");
         assert_eq!(receipts(&store), 0);
@@ -568,7 +594,7 @@ mod tests {
             .claim(
                 &key,
                 "retry",
-                Some(&receipt),
+                Some(receipt.key.as_str()),
                 now,
                 now - submit::STALE_AFTER,
             )

@@ -1,8 +1,8 @@
 //! An in-process store for handler tests, with switches to make a write fail.
 
 use super::{
-    ArticleVotes, Claim, IdempotencyKey, NewTicket, ReceiptRef, Status, StatusChange, Store,
-    StoreError, StoreResult, Ticket, TicketNumber,
+    ArticleVotes, Claim, IdempotencyKey, NewTicket, PendingClaim, ReceiptRef, Status, StatusChange,
+    Store, StoreError, StoreResult, Ticket, TicketNumber,
 };
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -24,7 +24,8 @@ pub struct MemoryStore {
 
 #[derive(Default)]
 struct State {
-    claims: HashMap<String, (String, OffsetDateTime, Option<TicketNumber>)>,
+    /// Owner, creation time, ticket once committed, receipt key.
+    claims: HashMap<String, (String, OffsetDateTime, Option<TicketNumber>, Option<String>)>,
     receipts: BTreeMap<String, Bytes>,
     tickets: BTreeMap<u64, Ticket>,
     votes: HashMap<String, (u64, u64)>,
@@ -61,19 +62,22 @@ impl Store for MemoryStore {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        _receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim> {
         let mut state = self.state();
         match state.claims.get(&key.0) {
-            Some((_, _, Some(number))) => return Ok(Claim::Done(*number)),
-            Some((_, created, None)) if *created >= stale_before => return Ok(Claim::InProgress),
+            Some((_, _, Some(number), _)) => return Ok(Claim::Done(*number)),
+            Some((_, created, None, _)) if *created >= stale_before => {
+                return Ok(Claim::InProgress);
+            }
             _ => {}
         }
-        state
-            .claims
-            .insert(key.0.clone(), (owner.to_owned(), now, None));
+        state.claims.insert(
+            key.0.clone(),
+            (owner.to_owned(), now, None, receipt_key.map(str::to_owned)),
+        );
         Ok(Claim::Owned)
     }
 
@@ -97,7 +101,7 @@ impl Store for MemoryStore {
         let mut state = self.state();
         let number = TicketNumber(state.tickets.len() as u64 + 1);
         match state.claims.get_mut(&key.0) {
-            Some((o, _, done @ None)) if o == owner => *done = Some(number),
+            Some((o, _, done @ None, _)) if o == owner => *done = Some(number),
             _ => return Err(StoreError::Conflict("claim lost".into())),
         }
         state.tickets.insert(
@@ -129,20 +133,33 @@ impl Store for MemoryStore {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
     ) -> StoreResult<Option<TicketNumber>> {
         let mut state = self.state();
         match state.claims.get(&key.0) {
-            Some((o, _, Some(number))) if o == owner => return Ok(Some(*number)),
-            Some((o, _, None)) if o == owner => {
-                if let Some(r) = receipt {
-                    state.receipts.remove(&r.key);
+            Some((o, _, Some(number), _)) if o == owner => return Ok(Some(*number)),
+            Some((o, _, None, _)) if o == owner => {
+                if let Some(receipt_key) = receipt_key {
+                    state.receipts.remove(receipt_key);
                 }
                 state.claims.remove(&key.0);
             }
             _ => {}
         }
         Ok(None)
+    }
+
+    async fn stale_claims(&self, before: OffsetDateTime) -> StoreResult<Vec<PendingClaim>> {
+        Ok(self
+            .state()
+            .claims
+            .iter()
+            .filter(|(_, (_, created, ticket, _))| ticket.is_none() && *created < before)
+            .map(|(key, (_, _, _, receipt_key))| PendingClaim {
+                key: IdempotencyKey(key.clone()),
+                receipt_key: receipt_key.clone(),
+            })
+            .collect())
     }
 
     async fn replace_access_hash(

@@ -32,6 +32,13 @@ impl fmt::Display for TicketNumber {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IdempotencyKey(pub String);
 
+/// A claim left pending, with the receipt it may have uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingClaim {
+    pub key: IdempotencyKey,
+    pub receipt_key: Option<String>,
+}
+
 /// Where a receipt is (or will be) stored: derived from the idempotency key,
 /// so a retried submission writes the same object instead of a new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,14 +173,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Records the intent to write submission `key` (with its receipt, if
-    /// any), unless it exists. A pending claim older than `stale_before` is
-    /// taken over: its writer crashed or timed out.
+    /// Records the intent to write submission `key` (with the storage key of
+    /// its receipt, if any), unless it exists. A pending claim older than
+    /// `stale_before` is taken over: its writer crashed or timed out.
     async fn claim(
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
         now: OffsetDateTime,
         stale_before: OffsetDateTime,
     ) -> StoreResult<Claim>;
@@ -198,8 +205,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         key: &IdempotencyKey,
         owner: &str,
-        receipt: Option<&ReceiptRef>,
+        receipt_key: Option<&str>,
     ) -> StoreResult<Option<TicketNumber>>;
+
+    /// Pending claims (no ticket) created before `before`: submissions whose
+    /// writer died and whose customer never retried. See [`crate::submit::sweep`].
+    async fn stale_claims(&self, before: OffsetDateTime) -> StoreResult<Vec<PendingClaim>>;
 
     /// Replaces a ticket's access key hash (a replayed submission gets a new key).
     async fn replace_access_hash(&self, number: TicketNumber, access_hash: &str)
