@@ -60,11 +60,11 @@ for await (const path of files(siteDir)) {
   if (name.endsWith('.html')) {
     htmlBytes += (await stat(path)).size;
     htmlPages += 1;
-  } else if (/^busqueda\.[0-9a-f]+\.json$/.test(name)) {
+  } else if (name === 'busqueda.json') {
     indexFile = name;
   }
 }
-if (!indexFile) throw new Error(`no hay índice de búsqueda (busqueda.<hash>.json) en ${siteDir}`);
+if (!indexFile) throw new Error(`no hay índice de búsqueda (busqueda.json) en ${siteDir}`);
 const indexBytes = (await stat(join(siteDir, indexFile))).size;
 
 const server = createServer(async (request, response) => {

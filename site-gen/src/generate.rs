@@ -86,11 +86,9 @@ pub struct Options {
     pub overrides: Overrides,
     /// Adds the live-reload script to every page (`serve` only).
     pub live_reload: bool,
-    /// `serve` only: names the search index `busqueda.json` instead of
-    /// fingerprinting it and leaves it out of the site;
-    /// [`Published::search_index`] makes it afterwards. An edit to an article's
-    /// body then changes its page only, and the index (the slowest part of
-    /// a rebuild) is made after the browsers are told to reload.
+    /// `serve` only: leaves the search index out of the site;
+    /// [`Published::search_index`] makes it afterwards, so the index (the
+    /// slowest part of a rebuild) is made after the browsers are told to reload.
     pub separate_search_index: bool,
 }
 
@@ -119,12 +117,12 @@ impl Site {
             .count()
     }
 
-    /// File names of the fingerprinted CSS, JS and search index.
+    /// File names of the fingerprinted CSS and JS, and of the search index.
     pub fn assets(&self) -> &Assets {
         &self.assets
     }
 
-    /// File name of the fingerprinted search index (`busqueda.3fa9c2d1.json`).
+    /// File name of the search index (`busqueda.json`, never fingerprinted).
     pub fn search_index(&self) -> &str {
         &self.assets.search
     }
@@ -456,10 +454,9 @@ pub(crate) fn run(
             .collect();
         search::build_index(&categories, &docs)
     });
-    let index_name = match &index {
-        Some(index) => fingerprinted(search::INDEX_FILE, index),
-        None => search::INDEX_FILE.to_owned(),
-    };
+    // Not fingerprinted: every page names the index, so a name that changed
+    // with every article edit would change every page (and every upload).
+    let index_name = search::INDEX_FILE.to_owned();
     let global = if keyed {
         stamp(&(inputs, &sources.theme, options.live_reload, &index_name))
     } else {

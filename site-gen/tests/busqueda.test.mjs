@@ -22,7 +22,7 @@ function indexFile() {
   if (process.env.INDICE_BUSQUEDA) return process.env.INDICE_BUSQUEDA;
   const dir = process.env.SITE_DIR;
   if (!dir) return null;
-  const name = readdirSync(dir).find((f) => /^busqueda\.[0-9a-f]{8}\.json$/.test(f));
+  const name = readdirSync(dir).find((f) => f === 'busqueda.json');
   return name ? path.join(dir, name) : null;
 }
 

@@ -7,6 +7,8 @@ use std::process::Command;
 
 use site_gen::{Options, Overrides, Site, Sources, Summary, Theme, generate};
 
+mod common;
+
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sitio")
 }
@@ -38,7 +40,6 @@ fn redact(site: &Site, text: &str) -> String {
         (&a.ticket_js, "consulta-ticket.HASH.js"),
         (&a.search_js, "busqueda.HASH.js"),
         (&a.search_css, "busqueda.HASH.css"),
-        (&a.search, "busqueda.HASH.json"),
     ] {
         text = text.replace(name.as_str(), placeholder);
     }
@@ -101,6 +102,31 @@ fn the_site_has_every_expected_file() {
 }
 
 #[test]
+fn editing_an_article_body_changes_only_its_page_and_the_search_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::copy_dir(&fixture(), dir.path());
+    let build_copy = || {
+        let sources = Sources::load(dir.path(), Theme::embedded()).expect("copy readable");
+        generate(&sources, &Options::default()).expect("the copy builds")
+    };
+    let before = build_copy();
+    let article = dir.path().join("content/reportar-un-pago.md");
+    let text = std::fs::read_to_string(&article).expect("article");
+    let edited = format!("{text}\nGuarde también la referencia bancaria.\n");
+    std::fs::write(&article, edited).expect("edit");
+    let after = build_copy();
+    let changed: Vec<&str> = after
+        .files()
+        .iter()
+        .filter(|(path, content)| before.file(path) != Some(content.as_str()))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    // Deploys upload only these: no page names a fingerprint that moved.
+    assert_eq!(changed, ["busqueda.json", "reportar-un-pago/index.html"]);
+    assert_eq!(before.files().len(), after.files().len());
+}
+
+#[test]
 fn the_same_input_gives_the_same_bytes() {
     let first = build(&Options::default());
     for _ in 0..3 {
@@ -124,21 +150,20 @@ fn asset_names_carry_a_hash_of_their_minified_content() {
         (&a.ticket_js, "consulta-ticket", "js"),
         (&a.search_js, "busqueda", "js"),
         (&a.search_css, "busqueda", "css"),
-        (&a.search, "busqueda", "json"),
     ] {
         assert!(
             name.starts_with(&format!("{stem}.")) && name.ends_with(&format!(".{ext}")),
             "{name}"
         );
         assert_eq!(hash(name), Some(8), "{name}");
-        if ext != "json" {
-            let text = file(name);
-            assert!(
-                !text.contains("/*") && !text.contains("\n  "),
-                "{name}: comments and indentation are gone"
-            );
-        }
+        let text = file(name);
+        assert!(
+            !text.contains("/*") && !text.contains("\n  "),
+            "{name}: comments and indentation are gone"
+        );
     }
+    // Named by every page, so never fingerprinted (see the edit test above).
+    assert_eq!(a.search, "busqueda.json");
     assert!(file(&a.css).contains("@media print{"));
     assert!(file(&a.css).contains(".cabecera :focus-visible{"));
     assert!(file(&a.forms_css).starts_with(".formulario{"));

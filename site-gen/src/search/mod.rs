@@ -1,4 +1,4 @@
-//! The search index, `busqueda.<hash>.json` (`busqueda.json` in `serve`): built once per build, read by
+//! The search index, `busqueda.json` (not fingerprinted, so an article edit changes no other page): built once per build, read by
 //! `static/busqueda.js` in the browser (no server involved).
 //!
 //! Every article's title, headings, description, tags, category name and
