@@ -437,30 +437,33 @@ async fn limpiar_removes_only_abandoned_half_written_submissions(backend: Backen
     );
 
     let store = backend.store.as_ref();
+    let claim_again = |key: &IdempotencyKey, receipt: &ReceiptRef, owner: &'static str| {
+        let (key, receipt_key) = (key.clone(), receipt.key.clone());
+        async move {
+            store
+                .claim(
+                    &key,
+                    owner,
+                    Some(&receipt_key),
+                    now,
+                    now - form_api::submit::STALE_AFTER,
+                )
+                .await
+                .expect("claim")
+        }
+    };
     assert_eq!(store.receipt(&dead_receipt).await.expect("read"), None);
-    let retry = store
-        .claim(
-            &dead,
-            "reintento",
-            Some(&dead_receipt.key),
-            now,
-            now - form_api::submit::STALE_AFTER,
-        )
-        .await
-        .expect("claim");
-    assert_eq!(retry, Claim::Owned, "the claim was released");
+    assert_eq!(
+        claim_again(&dead, &dead_receipt, "reintento").await,
+        Claim::Owned,
+        "the claim was released"
+    );
     assert!(store.receipt(&alive_receipt).await.expect("read").is_some());
-    let busy = store
-        .claim(
-            &alive,
-            "otro",
-            Some(&alive_receipt.key),
-            now,
-            now - form_api::submit::STALE_AFTER,
-        )
-        .await
-        .expect("claim");
-    assert_eq!(busy, Claim::InProgress, "a live writer keeps its claim");
+    assert_eq!(
+        claim_again(&alive, &alive_receipt, "otro").await,
+        Claim::InProgress,
+        "a live writer keeps its claim"
+    );
     let ticket = store
         .ticket(TicketNumber(number))
         .await
