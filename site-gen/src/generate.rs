@@ -446,14 +446,17 @@ pub(crate) fn run(
             .copied()
             .unwrap_or_default()
     };
-    let index = (!options.separate_search_index).then(|| {
-        let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
-        let docs: Vec<search::Document<'_>> = articles
-            .iter()
-            .map(|article| search_document(article, category_of(article)))
-            .collect();
-        search::build_index(&categories, &docs)
-    });
+    // Made while the article pages render (below): no page depends on it.
+    let make_index = || {
+        (!options.separate_search_index).then(|| {
+            let categories: Vec<&str> = config.categories.iter().map(|c| c.name.as_str()).collect();
+            let docs: Vec<search::Document<'_>> = articles
+                .iter()
+                .map(|article| search_document(article, category_of(article)))
+                .collect();
+            search::build_index(&categories, &docs)
+        })
+    };
     // Not fingerprinted: every page names the index, so a name that changed
     // with every article edit would change every page (and every upload).
     let index_name = search::INDEX_FILE.to_owned();
@@ -489,12 +492,10 @@ pub(crate) fn run(
             .iter()
             .map(|(file, content)| (file.clone(), content.as_str())),
     );
-    assets.extend(
-        index
-            .as_deref()
-            .map(|index| (renderer.assets.search.clone(), index)),
-    );
     files.extend(assets.iter().map(|(file, _)| file.clone()));
+    if !options.separate_search_index {
+        files.insert(renderer.assets.search.clone());
+    }
     files.insert(SITEMAP.to_owned());
 
     let (link_errors, fragments) = check_links(&articles, &known, &files);
@@ -545,12 +546,22 @@ pub(crate) fn run(
             Ok(kept.map(|(key, html)| (file, key, html)))
         };
     let mut outcomes: Vec<_> = early_pages
-        .into_iter()
+        .into_par_iter()
         .map(|(file, page)| give(file, page))
         .collect();
-    outcomes.par_extend(
-        late.into_par_iter()
-            .map(|(file, kind)| give(file.clone(), renderer.render(&file, kind)?)),
+    let (late_outcomes, index) = rayon::join(
+        || {
+            late.into_par_iter()
+                .map(|(file, kind)| give(file.clone(), renderer.render(&file, kind)?))
+                .collect::<Vec<_>>()
+        },
+        make_index,
+    );
+    outcomes.extend(late_outcomes);
+    assets.extend(
+        index
+            .as_deref()
+            .map(|index| (renderer.assets.search.clone(), index)),
     );
     for (file, content) in assets {
         if let Err(error) = sink.put(&file, content.to_owned()) {

@@ -10,6 +10,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::generate::{Options, Sink, Sources, Summary, run};
 
@@ -38,11 +40,11 @@ impl Sink for Folder {
             .iter()
             .filter_map(|file| Path::new(file).parent().map(|parent| self.dir.join(parent)))
             .collect();
-        for folder in &folders {
+        // One folder per article: thousands of system calls, spread over the threads.
+        folders.par_iter().try_for_each(|folder| {
             std::fs::create_dir_all(folder)
-                .map_err(|e| failure(folder, format!("no se pudo crear la carpeta: {e}")))?;
-        }
-        Ok(())
+                .map_err(|e| failure(folder, format!("no se pudo crear la carpeta: {e}")))
+        })
     }
 
     fn put(&self, file: &str, content: String) -> Result<(), Diagnostic> {
@@ -71,11 +73,14 @@ fn check_output_dir(dir: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Removes files that are not among `files`, then empty folders.
+/// Removes files that are not among `files`, then empty folders; the
+/// entries of a folder are visited in parallel (a site is one wide folder).
 fn remove_stale(root: &Path, dir: &Path, files: &BTreeSet<String>) -> Result<(), Diagnostic> {
-    let entries = std::fs::read_dir(dir).map_err(|e| failure(dir, e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| failure(dir, e))?.path();
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| failure(dir, e))?
+        .map(|entry| entry.map(|e| e.path()).map_err(|e| failure(dir, e)))
+        .collect::<Result<_, _>>()?;
+    entries.into_par_iter().try_for_each(|path| {
         if path.is_dir() {
             remove_stale(root, &path, files)?;
             let is_empty = std::fs::read_dir(&path)
@@ -97,6 +102,6 @@ fn remove_stale(root: &Path, dir: &Path, files: &BTreeSet<String>) -> Result<(),
                     .map_err(|e| failure(&path, format!("no se pudo borrar: {e}")))?;
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
