@@ -71,7 +71,7 @@ SITE_GEN=$WORK/bin/site-gen
 PROBE=$WORK/bin/bench-probe
 FF=$WORK/bin/form-function
 # (`|| true`: with a clean tree grep fails, which `set -e` would take for an error.)
-REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain -- site-gen functions forms content site.toml bench Cargo.toml Cargo.lock 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true)"
+REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain -- site-gen functions forms content site.toml bench ':!bench/REPORT.md' Cargo.toml Cargo.lock 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true)"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- helpers
