@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{NOW, config, with};
+use common::{NOW, config, site_config, with};
 use help_forms::FormsConfig;
 use help_forms::spec::{Control, Required, names};
 use help_forms::{FormId, render_form, validate};
@@ -21,17 +21,6 @@ fn rendered(form: FormId) -> Html {
 
 fn rendered_with(form: FormId, config: &FormsConfig) -> Html {
     Html::parse_fragment(&render_form(form.slug(), config, "/api").expect("known form"))
-}
-
-/// The `[forms]` table of the real site, beside the tests' fixture.
-fn site_config() -> FormsConfig {
-    #[derive(serde::Deserialize)]
-    struct Site {
-        forms: FormsConfig,
-    }
-    toml::from_str::<Site>(include_str!("../../site.toml"))
-        .expect("site.toml parses")
-        .forms
 }
 
 fn control<'a>(html: &'a Html, name: &str) -> ElementRef<'a> {

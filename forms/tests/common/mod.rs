@@ -9,15 +9,22 @@ use time::macros::datetime;
 
 pub const NOW: OffsetDateTime = datetime!(2026-11-27 12:00 UTC);
 
-pub fn config() -> FormsConfig {
+/// The `[forms]` table of a site configuration file.
+fn forms_table(text: &str) -> FormsConfig {
     #[derive(serde::Deserialize)]
     struct File {
         forms: FormsConfig,
     }
-    let text = include_str!("../fixtures/forms.toml");
-    toml::from_str::<File>(text)
-        .expect("fixture config parses")
-        .forms
+    toml::from_str::<File>(text).expect("config parses").forms
+}
+
+pub fn config() -> FormsConfig {
+    forms_table(include_str!("../fixtures/forms.toml"))
+}
+
+/// The real site's `[forms]`, beside the tests' fixture.
+pub fn site_config() -> FormsConfig {
+    forms_table(include_str!("../../../site.toml"))
 }
 
 /// A submission every rule accepts at [`NOW`]; a payment report carries

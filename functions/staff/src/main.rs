@@ -142,7 +142,6 @@ async fn main() -> anyhow::Result<()> {
         Backend::Local(form_api::LocalStore::open(&cli.data_dir)?)
     };
     let store = backend.store();
-    let forms = form_api::site_forms(SITE_TOML)?;
     match cli.command {
         Command::Show { numero, json } => {
             let ticket = find(store, numero).await?;
@@ -156,6 +155,7 @@ async fn main() -> anyhow::Result<()> {
                     serde_json::to_string_pretty(&as_json(&ticket, receipt.as_deref()))?
                 );
             } else {
+                let forms = form_api::site_forms(SITE_TOML)?;
                 print!("{}", as_text(&ticket, receipt.as_deref(), &forms));
             }
         }

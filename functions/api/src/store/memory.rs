@@ -22,10 +22,17 @@ pub struct MemoryStore {
     pub fail_reads_and_votes: AtomicBool,
 }
 
+struct MemoryClaim {
+    owner: String,
+    created: OffsetDateTime,
+    /// Set once committed.
+    ticket: Option<TicketNumber>,
+    receipt_key: Option<String>,
+}
+
 #[derive(Default)]
 struct State {
-    /// Owner, creation time, ticket once committed, receipt key.
-    claims: HashMap<String, (String, OffsetDateTime, Option<TicketNumber>, Option<String>)>,
+    claims: HashMap<String, MemoryClaim>,
     receipts: BTreeMap<String, Bytes>,
     tickets: BTreeMap<u64, Ticket>,
     votes: HashMap<String, (u64, u64)>,
@@ -48,9 +55,9 @@ impl MemoryStore {
         self.state().claims.len()
     }
 
-    fn fail_if(&self, switch: &AtomicBool) -> StoreResult<()> {
+    fn fail_if(switch: &AtomicBool, what: &str) -> StoreResult<()> {
         if switch.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("database down".into()));
+            return Err(StoreError::Unavailable(what.into()));
         }
         Ok(())
     }
@@ -68,23 +75,27 @@ impl Store for MemoryStore {
     ) -> StoreResult<Claim> {
         let mut state = self.state();
         match state.claims.get(&key.0) {
-            Some((_, _, Some(number), _)) => return Ok(Claim::Done(*number)),
-            Some((_, created, None, _)) if *created >= stale_before => {
-                return Ok(Claim::InProgress);
-            }
+            Some(MemoryClaim {
+                ticket: Some(number),
+                ..
+            }) => return Ok(Claim::Done(*number)),
+            Some(claim) if claim.created >= stale_before => return Ok(Claim::InProgress),
             _ => {}
         }
         state.claims.insert(
             key.0.clone(),
-            (owner.to_owned(), now, None, receipt_key.map(str::to_owned)),
+            MemoryClaim {
+                owner: owner.to_owned(),
+                created: now,
+                ticket: None,
+                receipt_key: receipt_key.map(str::to_owned),
+            },
         );
         Ok(Claim::Owned)
     }
 
     async fn put_receipt(&self, receipt: &ReceiptRef, bytes: Bytes) -> StoreResult<()> {
-        if self.fail_receipt_upload.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("receipt store down".into()));
-        }
+        Self::fail_if(&self.fail_receipt_upload, "receipt store down")?;
         self.state().receipts.insert(receipt.key.clone(), bytes);
         Ok(())
     }
@@ -95,13 +106,13 @@ impl Store for MemoryStore {
         owner: &str,
         t: &NewTicket,
     ) -> StoreResult<TicketNumber> {
-        if self.fail_commit.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("ticket store throttled".into()));
-        }
+        Self::fail_if(&self.fail_commit, "ticket store throttled")?;
         let mut state = self.state();
         let number = TicketNumber(state.tickets.len() as u64 + 1);
         match state.claims.get_mut(&key.0) {
-            Some((o, _, done @ None, _)) if o == owner => *done = Some(number),
+            Some(claim) if claim.owner == owner && claim.ticket.is_none() => {
+                claim.ticket = Some(number)
+            }
             _ => return Err(StoreError::Conflict("claim lost".into())),
         }
         state.tickets.insert(
@@ -123,9 +134,7 @@ impl Store for MemoryStore {
                 spam: t.spam,
             },
         );
-        if self.lose_commit_answer.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("answer lost".into()));
-        }
+        Self::fail_if(&self.lose_commit_answer, "answer lost")?;
         Ok(number)
     }
 
@@ -137,8 +146,12 @@ impl Store for MemoryStore {
     ) -> StoreResult<Option<TicketNumber>> {
         let mut state = self.state();
         match state.claims.get(&key.0) {
-            Some((o, _, Some(number), _)) if o == owner => return Ok(Some(*number)),
-            Some((o, _, None, _)) if o == owner => {
+            Some(claim) if claim.owner != owner => {}
+            Some(MemoryClaim {
+                ticket: Some(number),
+                ..
+            }) => return Ok(Some(*number)),
+            Some(_) => {
                 if let Some(receipt_key) = receipt_key {
                     state.receipts.remove(receipt_key);
                 }
@@ -154,10 +167,10 @@ impl Store for MemoryStore {
             .state()
             .claims
             .iter()
-            .filter(|(_, (_, created, ticket, _))| ticket.is_none() && *created < before)
-            .map(|(key, (_, _, _, receipt_key))| PendingClaim {
+            .filter(|(_, claim)| claim.ticket.is_none() && claim.created < before)
+            .map(|(key, claim)| PendingClaim {
                 key: IdempotencyKey(key.clone()),
-                receipt_key: receipt_key.clone(),
+                receipt_key: claim.receipt_key.clone(),
             })
             .collect())
     }
@@ -174,7 +187,7 @@ impl Store for MemoryStore {
     }
 
     async fn ticket(&self, number: TicketNumber) -> StoreResult<Option<Ticket>> {
-        self.fail_if(&self.fail_reads_and_votes)?;
+        Self::fail_if(&self.fail_reads_and_votes, "database down")?;
         Ok(self.state().tickets.get(&number.0).cloned())
     }
 
@@ -183,7 +196,7 @@ impl Store for MemoryStore {
     }
 
     async fn vote(&self, article: &str, useful: bool) -> StoreResult<()> {
-        self.fail_if(&self.fail_reads_and_votes)?;
+        Self::fail_if(&self.fail_reads_and_votes, "database down")?;
         let mut state = self.state();
         let entry = state.votes.entry(article.to_owned()).or_default();
         if useful {
